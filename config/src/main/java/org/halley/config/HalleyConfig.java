@@ -1,0 +1,31 @@
+package org.halley.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole of {@code halley.yaml}.
+ *
+ * @param source where it was read from, for messages ("halley.yaml")
+ */
+public record HalleyConfig(
+        String source,
+        ServerConfig server,
+        LimitsConfig limits,
+        List<BridgeConfig> bridges,
+        ClusterConfig cluster) {
+
+    public HalleyConfig {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(limits, "limits");
+        bridges = List.copyOf(bridges);
+        Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /** The bridge called {@code name}, the only way a browser may choose a network. */
+    public Optional<BridgeConfig> bridge(String name) {
+        return bridges.stream().filter(b -> b.name().equals(name)).findFirst();
+    }
+}

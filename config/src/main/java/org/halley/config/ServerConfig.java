@@ -1,0 +1,28 @@
+package org.halley.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The HTTP side: where Halley listens and which pages may talk to it.
+ *
+ * @param bind address to listen on ({@code 127.0.0.1}, {@code 0.0.0.0}, {@code ::})
+ * @param port TCP port, 0 for any free port (tests)
+ * @param publicUrl the URL people open, as the proxy in front presents it
+ * @param allowedOrigins browser {@code Origin}s allowed to open sessions ({@code scheme://host[:port]})
+ * @param push transport settings of the push core
+ */
+public record ServerConfig(
+        String bind, int port, URI publicUrl, List<String> allowedOrigins, PushConfig push) {
+
+    public ServerConfig {
+        Objects.requireNonNull(bind, "bind");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+        }
+        Objects.requireNonNull(publicUrl, "publicUrl");
+        allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(push, "push");
+    }
+}

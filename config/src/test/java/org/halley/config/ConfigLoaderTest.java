@@ -1,0 +1,316 @@
+package org.halley.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+
+    private static final String MINIMAL = """
+            bridges:
+              - name: demo
+                kind: irc
+                host: 127.0.0.1
+                tls: false
+            """;
+
+    /** The one line of the only error the loader reports for {@code yaml}. */
+    private static String error(String yaml) {
+        return error(yaml, Map.of());
+    }
+
+    private static String error(String yaml, Map<String, String> env) {
+        List<ConfigError> errors = errors(yaml, env);
+        assertThat(errors).as("errors for:\n" + yaml).hasSize(1);
+        return errors.get(0).toString();
+    }
+
+    private static List<ConfigError> errors(String yaml, Map<String, String> env) {
+        try {
+            ConfigLoader.parse("halley.yaml", yaml, env);
+        } catch (ConfigException e) {
+            return e.errors();
+        }
+        throw new AssertionError("expected errors for:\n" + yaml);
+    }
+
+    @Test
+    void minimalConfigGetsSafeDefaults() throws ConfigException {
+        HalleyConfig c = ConfigLoader.parse("halley.yaml", MINIMAL);
+        assertThat(c.server().bind()).isEqualTo("127.0.0.1");
+        assertThat(c.server().port()).isEqualTo(8080);
+        assertThat(c.server().allowedOrigins()).containsExactly("http://localhost:8080");
+        assertThat(c.limits()).isEqualTo(LimitsConfig.DEFAULTS);
+        assertThat(c.cluster()).isEqualTo(ClusterConfig.SINGLE);
+        IrcBridgeConfig irc = (IrcBridgeConfig) c.bridge("demo").orElseThrow();
+        assertThat(irc.port()).isEqualTo(6667);
+        assertThat(irc.webircPassword()).isEmpty();
+        assertThat(irc.nick()).isEqualTo(NickRules.DEFAULTS);
+        assertThat(irc.allowsChannel("#anything")).isTrue();
+    }
+
+    @Test
+    void tlsIsOnUnlessSaidOtherwiseAndPicksTheTlsPort() throws ConfigException {
+        HalleyConfig c = ConfigLoader.parse("x.yaml", """
+                bridges:
+                  - {name: net, kind: irc, host: irc.example.org}
+                  - {name: xmpp, kind: xmpp, host: xmpp.example.org, domain: example.org}
+                """);
+        assertThat(c.bridges()).allMatch(BridgeConfig::tls);
+        assertThat(c.bridges().get(0).port()).isEqualTo(6697);
+        XmppBridgeConfig x = (XmppBridgeConfig) c.bridges().get(1);
+        assertThat(x.port()).isEqualTo(5222);
+        assertThat(x.mucService()).isEqualTo("conference.example.org");
+        assertThat(x.login()).isEqualTo(XmppLogin.ACCOUNT);
+    }
+
+    @Test
+    void outOfRangePortNamesFileLineColumnAndField() {
+        String yaml = """
+                server:
+                  port: 8080
+                limits:
+                  linger: 30s
+                # a comment
+                # another
+                #
+                #
+                #
+                #
+                bridges:
+                  - name: demo
+                    kind: irc
+                    port: 70000
+                    host: 127.0.0.1
+                """;
+        assertThat(error(yaml)).isEqualTo("halley.yaml:14:5: bridges[0].port: 70000 is not a port (1-65535)");
+    }
+
+    @Test
+    void unknownKeyIsAnErrorWithASuggestion() {
+        assertThat(error("server:\n  prot: 80\n" + MINIMAL))
+                .startsWith("halley.yaml:2:3: server.prot: unknown key; did you mean 'port'? (allowed here: ")
+                .contains("public-url");
+        assertThat(error("servers: {}\n" + MINIMAL)).startsWith("halley.yaml:1:1: servers: unknown key; did you mean 'server'?");
+        assertThat(error(MINIMAL + "    colour: blue\n")).startsWith("halley.yaml:6:5: bridges[0].colour: unknown key (allowed here:");
+    }
+
+    @Test
+    void keyOfTheOtherKindSaysWhichKindItBelongsTo() {
+        assertThat(error(MINIMAL + "    domain: example.org\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].domain: only for kind: xmpp bridges; this one is kind: irc");
+    }
+
+    @Test
+    void duplicateKeyIsAnError() {
+        assertThat(error("server:\n  port: 1\n  port: 2\n" + MINIMAL))
+                .isEqualTo("halley.yaml:3:3: server.port: duplicate key (first at line 2)");
+    }
+
+    @Test
+    void bridgesAreRequired() {
+        assertThat(error("server: {port: 80}\n")).isEqualTo(
+                "halley.yaml:1:1: bridges: missing; list at least one network under 'bridges:' (see config/examples/demo.yaml)");
+        assertThat(error("bridges: []\n")).isEqualTo("halley.yaml:1:1: bridges: is empty; list at least one network");
+        assertThat(error("bridges: 3\n")).startsWith("halley.yaml:1:1: bridges: expected a list of mappings");
+    }
+
+    @Test
+    void requiredBridgeFieldsAreNamed() {
+        List<ConfigError> errors = errors("bridges:\n  - kind: irc\n", Map.of());
+        assertThat(errors).extracting(ConfigError::toString).containsExactly(
+                "halley.yaml:2:5: bridges[0].name: missing; this field is required",
+                "halley.yaml:2:5: bridges[0].host: missing; this field is required");
+    }
+
+    @Test
+    void badValuesSayWhatIsAllowed() {
+        assertThat(error(MINIMAL.replace("kind: irc", "kind: matrix")))
+                .isEqualTo("halley.yaml:3:5: bridges[0].kind: 'matrix' is not one of: irc, xmpp");
+        assertThat(error(MINIMAL.replace("name: demo", "name: Demo Net")))
+                .startsWith("halley.yaml:2:5: bridges[0].name: 'Demo Net' is not a valid name");
+        assertThat(error(MINIMAL.replace("tls: false", "tls: yes")))
+                .isEqualTo("halley.yaml:5:5: bridges[0].tls: expected true or false, not 'yes'");
+        assertThat(error(MINIMAL.replace("127.0.0.1", "irc example org")))
+                .isEqualTo("halley.yaml:4:5: bridges[0].host: 'irc example org' is not a host name or IP address");
+        assertThat(error("limits:\n  linger: 30 seconds\n" + MINIMAL))
+                .isEqualTo("halley.yaml:2:3: limits.linger: '30 seconds' is not a duration (like 250ms, 30s, 5m, 1h, 1d)");
+        assertThat(error("limits:\n  linger: 2d\n" + MINIMAL))
+                .isEqualTo("halley.yaml:2:3: limits.linger: 2d is out of range (0s to 1d)");
+        assertThat(error("limits:\n  session-buffer-bytes: 1 MB\n" + MINIMAL))
+                .isEqualTo("halley.yaml:2:3: limits.session-buffer-bytes: '1 MB' is not a size (like 65536, 64KiB, 1MiB, 1GiB)");
+        assertThat(error("limits:\n  max-sessions: many\n" + MINIMAL))
+                .isEqualTo("halley.yaml:2:3: limits.max-sessions: 'many' is not a whole number (1-1000000)");
+        assertThat(error("limits:\n  max-sessions: 0\n" + MINIMAL))
+                .isEqualTo("halley.yaml:2:3: limits.max-sessions: 0 is out of range (1-1000000)");
+        assertThat(error("server:\n  port: [1, 2]\n" + MINIMAL))
+                .isEqualTo("halley.yaml:2:3: server.port: expected a single value, not a list");
+        assertThat(error("server: 8080\n" + MINIMAL))
+                .isEqualTo("halley.yaml:1:9: server: expected a mapping (indented 'key: value' lines), not '8080'");
+    }
+
+    @Test
+    void sizesAndDurationsTakeUnits() throws ConfigException {
+        HalleyConfig c = ConfigLoader.parse("x.yaml", """
+                limits: {session-buffer-bytes: 64KiB, linger: 2m, session-buffer-events: 1_000}
+                server: {push: {heartbeat: 500ms, max-message-bytes: 1MiB}}
+                """ + MINIMAL);
+        assertThat(c.limits().sessionBufferBytes()).isEqualTo(65536);
+        assertThat(c.limits().sessionBufferEvents()).isEqualTo(1000);
+        assertThat(c.limits().linger()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.server().push().heartbeat()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.server().push().maxMessageBytes()).isEqualTo(1 << 20);
+    }
+
+    @Test
+    void originsMustBeExactOrigins() {
+        assertThat(error("server:\n  allowed-origins: ['*']\n" + MINIMAL))
+                .startsWith("halley.yaml:2:21: server.allowed-origins[0]: '*' would let any web site open sessions");
+        assertThat(error("server:\n  allowed-origins:\n    - https://a.example/chat\n" + MINIMAL))
+                .isEqualTo("halley.yaml:3:7: server.allowed-origins[0]: 'https://a.example/chat' has a path; an origin is only scheme://host[:port]");
+        assertThat(error("server:\n  public-url: ftp://x\n" + MINIMAL))
+                .isEqualTo("halley.yaml:2:3: server.public-url: 'ftp://x' is not an http:// or https:// URL with a host");
+    }
+
+    @Test
+    void originsAreNormalised() throws ConfigException {
+        HalleyConfig c = ConfigLoader.parse("x.yaml", "server:\n  allowed-origins: ['HTTPS://Chat.Example.org:443', 'http://x:8080']\n" + MINIMAL);
+        assertThat(c.server().allowedOrigins()).containsExactly("https://chat.example.org", "http://x:8080");
+    }
+
+    @Test
+    void channelListsCatchTheYamlCommentTrapAndBadNames() {
+        assertThat(error(MINIMAL + "    default-channels:\n      - #halley\n"))
+                .isEqualTo("halley.yaml:7:8: bridges[0].default-channels[0]: is empty (in YAML '#' starts a comment: quote names like \"#chan\")");
+        assertThat(error(MINIMAL + "    default-channels: ['#a,#b']\n"))
+                .startsWith("halley.yaml:6:24: bridges[0].default-channels[0]: '#a,#b' is not a channel name");
+        assertThat(error(MINIMAL + "    default-channels: ['halley']\n"))
+                .startsWith("halley.yaml:6:24: bridges[0].default-channels[0]: 'halley' is not a channel name");
+        assertThat(error(MINIMAL + "    default-channels: ['#other']\n    allowed-channels: ['#halley*']\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].default-channels: '#other' is not matched by allowed-channels [#halley*]");
+    }
+
+    @Test
+    void nickRulesAreChecked() {
+        assertThat(error(MINIMAL + "    nick: {default: 'a b'}\n"))
+                .startsWith("halley.yaml:6:12: bridges[0].nick.default: 'a b' is not a nick template");
+        assertThat(error(MINIMAL + "    nick: {fallback: ['{nick} x']}\n"))
+                .startsWith("halley.yaml:6:23: bridges[0].nick.fallback[0]: '{nick} x' is not a fallback template");
+        assertThat(error(MINIMAL + "    realname: \"a\\nb\"\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].realname: contains a control character (\\u000a)");
+    }
+
+    @Test
+    void bridgeNamesAreUnique() {
+        assertThat(error(MINIMAL + "  - {name: demo, kind: irc, host: 127.0.0.2}\n"))
+                .isEqualTo("halley.yaml:6:6: bridges[1].name: 'demo' is already the name of bridges[0]; names must be unique");
+    }
+
+    @Test
+    void clusterIsValidated() {
+        String cluster = """
+                cluster:
+                  node: c
+                  nodes:
+                    - {name: a, address: "10.0.0.1:8080"}
+                    - {name: b, address: "10.0.0.2:8080"}
+                """;
+        assertThat(error(cluster + MINIMAL)).isEqualTo("halley.yaml:2:3: cluster.node: 'c' is not one of the nodes (a, b)");
+        assertThat(error(cluster.replace("10.0.0.2:8080", "10.0.0.2").replace("node: c", "node: a") + MINIMAL))
+                .isEqualTo("halley.yaml:5:17: cluster.nodes[1].address: '10.0.0.2' is not host:port");
+        assertThat(error(cluster.replace("name: b", "name: a").replace("node: c", "node: a") + MINIMAL))
+                .isEqualTo("halley.yaml:5:8: cluster.nodes[1].name: 'a' is already the name of cluster.nodes[0]; names must be unique");
+        assertThat(error("cluster: {node: a}\n" + MINIMAL))
+                .isEqualTo("halley.yaml:1:10: cluster.nodes: missing; list every node (name and address), the same list on every node");
+    }
+
+    @Test
+    void clusterIsRead() throws ConfigException {
+        HalleyConfig c = ConfigLoader.parse("x.yaml", """
+                cluster:
+                  node: b
+                  nodes:
+                    - {name: a, address: "10.0.0.1:8080"}
+                    - {name: b, address: "[::1]:8081"}
+                """ + MINIMAL);
+        assertThat(c.cluster().self()).isEqualTo(new ClusterConfig.ClusterNode("b", "[::1]:8081"));
+    }
+
+    @Test
+    void yamlSyntaxErrorHasAPosition() {
+        assertThat(error("server:\n  port: [1, 2\n")).startsWith("halley.yaml:3:1: not valid YAML:");
+        assertThat(error("a: b\n c: d\n")).startsWith("halley.yaml:2:3: not valid YAML: mapping values are not allowed here");
+    }
+
+    @Test
+    void everyMistakeIsReportedAtOnce() {
+        List<ConfigError> errors = errors("""
+                server: {port: -1, bnd: x}
+                limits: {linger: forever}
+                bridges:
+                  - {name: demo, kind: irc, host: 127.0.0.1, tls: maybe}
+                """, Map.of());
+        assertThat(errors).extracting(ConfigError::field)
+                .containsExactly("server.port", "server.bnd", "limits.linger", "bridges[0].tls");
+    }
+
+    @Test
+    void environmentVariablesFillValues() throws ConfigException {
+        String yaml = "server: {port: '${PORT:-9000}'}\n" + MINIMAL.replace("127.0.0.1", "${IRC_HOST}")
+                + "    webirc-password: ${WEBIRC}\n";
+        HalleyConfig c = ConfigLoader.parse("x.yaml", yaml, Map.of("IRC_HOST", "irc.local", "WEBIRC", "s3cret"));
+        assertThat(c.server().port()).isEqualTo(9000);
+        IrcBridgeConfig irc = (IrcBridgeConfig) c.bridges().get(0);
+        assertThat(irc.host()).isEqualTo("irc.local");
+        assertThat(irc.webircPassword().orElseThrow().value()).isEqualTo("s3cret");
+        assertThat(irc.toString()).contains("***").doesNotContain("s3cret");
+        assertThat(error(yaml, Map.of("WEBIRC", "x"))).isEqualTo(
+                "halley.yaml:5:5: bridges[0].host: environment variable IRC_HOST is not set (write ${IRC_HOST:-default} for a default)");
+    }
+
+    @Test
+    void emptyWebircPasswordTurnsWebircOff() throws ConfigException {
+        HalleyConfig c = ConfigLoader.parse("x.yaml", MINIMAL + "    webirc-password: ${NONE:-}\n");
+        assertThat(((IrcBridgeConfig) c.bridges().get(0)).webircPassword()).isEmpty();
+    }
+
+    @Test
+    void fileProblemsNameTheFile(@TempDir Path dir) throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.yaml")))
+                .hasMessage(dir.resolve("nope.yaml") + ": no such file");
+        assertThatThrownBy(() -> ConfigLoader.load(dir)).hasMessageEndingWith(": is a directory; give the path of a .yaml file");
+        Path latin1 = Files.write(dir.resolve("latin1.yaml"), "name: caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> ConfigLoader.load(latin1)).hasMessage(latin1 + ": is not UTF-8 text");
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "# nothing\n");
+        assertThatThrownBy(() -> ConfigLoader.load(empty)).hasMessageEndingWith("is empty; it needs at least a 'bridges:' list (see config/examples/demo.yaml)");
+    }
+
+    static Stream<Path> examples() throws IOException {
+        return Files.list(Path.of("examples")).filter(p -> p.toString().endsWith(".yaml")).sorted();
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void examplesLoad(Path example) throws ConfigException {
+        HalleyConfig c = ConfigLoader.load(example, Map.of());
+        assertThat(c.bridges()).isNotEmpty();
+    }
+
+    @Test
+    void thereAreThreeExamples() throws IOException {
+        assertThat(examples().map(p -> p.getFileName().toString()))
+                .contains("demo.yaml", "public-network.yaml", "irc-xmpp.yaml");
+    }
+}
