@@ -1,0 +1,83 @@
+package org.halley.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.halley.bridges.ChatCommand;
+import org.halley.bridges.CommandRejectedException;
+
+/**
+ * What a browser asks of the gateway, read from one push message: {@code {"op":"say",
+ * "network":"demo","target":"#halley","text":"hi"}}. Only shape is checked here (known op, fields
+ * are strings); each bridge checks the values against its network's rules.
+ */
+sealed interface ClientOp {
+    ObjectMapper JSON = new ObjectMapper();
+
+    /** Open a connection to {@code network}. */
+    record Connect(String network, String nick, String account, String password, List<String> channels) implements ClientOp {}
+
+    /** A command for the connection to {@code network}. */
+    record Command(String network, ChatCommand command) implements ClientOp {}
+
+    /** Reads one op; the exception names the field at fault. */
+    static ClientOp parse(String json) throws CommandRejectedException {
+        JsonNode n;
+        try {
+            n = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new CommandRejectedException("", "not JSON");
+        }
+        if (n == null || !n.isObject()) {
+            throw new CommandRejectedException("", "expected a JSON object");
+        }
+        String op = text(n, "op", false);
+        String network = text(n, "network", false);
+        return switch (op) {
+            case "connect" -> new Connect(network, text(n, "nick", true), text(n, "account", true),
+                    text(n, "password", true), strings(n, "channels"));
+            case "join" -> new Command(network, new ChatCommand.Join(text(n, "channel", false), text(n, "key", true)));
+            case "part" -> new Command(network, new ChatCommand.Part(text(n, "channel", false), text(n, "reason", true)));
+            case "say" -> new Command(network, new ChatCommand.Say(text(n, "target", false), text(n, "text", false)));
+            case "act" -> new Command(network, new ChatCommand.Act(text(n, "target", false), text(n, "text", false)));
+            case "nick" -> new Command(network, new ChatCommand.ChangeNick(text(n, "nick", false)));
+            case "topic" -> new Command(network, new ChatCommand.SetTopic(text(n, "channel", false), text(n, "topic", true)));
+            case "quit" -> new Command(network, new ChatCommand.Quit(text(n, "reason", true)));
+            default -> throw new CommandRejectedException("op", "unknown operation '" + op + "'");
+        };
+    }
+
+    private static String text(JsonNode n, String field, boolean optional) throws CommandRejectedException {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            if (optional) {
+                return "";
+            }
+            throw new CommandRejectedException(field, "is missing");
+        }
+        if (!v.isTextual()) {
+            throw new CommandRejectedException(field, "must be a string");
+        }
+        return v.asText();
+    }
+
+    private static List<String> strings(JsonNode n, String field) throws CommandRejectedException {
+        JsonNode v = n.get(field);
+        List<String> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray() || v.size() > 50) {
+            throw new CommandRejectedException(field, "must be a list of at most 50 strings");
+        }
+        for (JsonNode e : v) {
+            if (!e.isTextual()) {
+                throw new CommandRejectedException(field, "must be a list of strings");
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,86 @@
+package org.halley.gateway;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.halley.push.http.HttpResponses;
+
+/**
+ * Everything outside {@code /push/}: the chat page and its assets, {@code /api/networks} for the
+ * connect screen, {@code /healthz}. Answers from memory, so it may run on any event loop.
+ */
+@ChannelHandler.Sharable
+final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final StaticFiles files;
+    private final String networksJson;
+    private final String csp;
+
+    WebHandler(StaticFiles files, String networksJson, List<String> frameAncestors) {
+        this.files = files;
+        this.networksJson = networksJson;
+        this.csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                + "frame-ancestors 'self'" + (frameAncestors.isEmpty() ? "" : " " + String.join(" ", frameAncestors));
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            HttpResponses.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad-request", "malformed HTTP request");
+            return;
+        }
+        if (!req.method().equals(HttpMethod.GET)) {
+            HttpResponses.error(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "method", "use GET");
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        switch (path) {
+            case "/healthz" -> text(ctx, req, "ok\n");
+            case "/api/networks" -> HttpResponses.json(ctx, req, HttpResponseStatus.OK, networksJson);
+            default -> asset(ctx, req, path);
+        }
+    }
+
+    private void asset(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
+        StaticFiles.Asset a = files.get(path);
+        if (a == null) {
+            HttpResponses.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not-found", "no such page");
+            return;
+        }
+        FullHttpResponse res;
+        if (a.etag().equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
+            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
+        } else {
+            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.wrappedBuffer(a.bytes()));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+        }
+        res.headers().set(HttpHeaderNames.ETAG, a.etag());
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        res.headers().set("X-Content-Type-Options", "nosniff");
+        res.headers().set("Referrer-Policy", "no-referrer");
+        if (a.contentType().startsWith("text/html")) {
+            res.headers().set("Content-Security-Policy", csp);
+        }
+        HttpResponses.send(ctx, req, res);
+    }
+
+    private static void text(ChannelHandlerContext ctx, FullHttpRequest req, String body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        HttpResponses.secure(res.headers());
+        HttpResponses.send(ctx, req, res);
+    }
+}

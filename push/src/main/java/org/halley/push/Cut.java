@@ -1,0 +1,13 @@
+package org.halley.push;
+
+/** Why the server ends a downstream connection (not necessarily the session). */
+public enum Cut {
+    /** Another connection of the same session took over. */
+    REPLACED,
+    /** The session ended; the last message says why. The client must not resume. */
+    SESSION_ENDED,
+    /** The browser fell behind (a slow consumer); it may resume. */
+    BEHIND,
+    /** The server is draining or stopping; reconnect (through the load balancer) and resume. */
+    GOING_AWAY
+}

@@ -1,0 +1,196 @@
+package org.halley.push;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.halley.config.LimitsConfig;
+import org.halley.config.ServerConfig;
+import org.halley.push.http.HttpResponses;
+import org.halley.push.http.Origins;
+import org.halley.push.http.PushHttpHandler;
+import org.halley.push.transport.websocket.WebSocketTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The push server: one acceptor thread, and one event loop per shard (by default one per core).
+ * Requests under {@code /push/} are the push protocol; everything else goes to the application's
+ * handler (pages, its own API), installed per connection as {@code "app"}.
+ */
+public final class PushServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PushServer.class);
+
+    private final Builder b;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup loops;
+    private final Shards shards;
+    private Channel serverChannel;
+
+    private PushServer(Builder b) {
+        this.b = b;
+        this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("push-accept"), NioIoHandler.newFactory());
+        this.loops = new MultiThreadIoEventLoopGroup(b.shards, new DefaultThreadFactory("push-shard"), NioIoHandler.newFactory());
+        this.shards = new Shards(loops, b.listener, b.limits, b.server.push().heartbeat(), b.node);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds and starts accepting; returns when listening. */
+    public PushServer start() throws InterruptedException {
+        Origins origins = new Origins(b.server.allowedOrigins());
+        int maxMessage = b.server.push().maxMessageBytes();
+        WebSocketTransport websocket = new WebSocketTransport(shards, maxMessage);
+        ServerBootstrap boot = new ServerBootstrap()
+                .group(acceptor, loops)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("http", new HttpServerCodec(8192, 16 * 1024, 8192))
+                                .addLast("aggregator", new HttpObjectAggregator(maxMessage))
+                                .addLast("push", new PushHttpHandler(shards, origins, b.clientKey, websocket))
+                                .addLast("app", b.application.get());
+                    }
+                });
+        serverChannel = boot.bind(b.server.bind(), b.server.port()).sync().channel();
+        log.info("push server listening on {} with {} shards", serverChannel.localAddress(), shards.count());
+        return this;
+    }
+
+    /** The port actually bound (the configured one, or the one chosen for port 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public Shards shards() {
+        return shards;
+    }
+
+    /** Sessions open now, on all shards. */
+    public int sessions() {
+        return shards.sessions();
+    }
+
+    /**
+     * Ends every session with {@code reason} (each browser is told not to resume, and the
+     * application hears {@code closed}), then stops. Waits up to {@code timeoutMillis}.
+     */
+    public void stop(String reason, long timeoutMillis) throws InterruptedException {
+        if (serverChannel != null) {
+            serverChannel.close().sync();
+        }
+        CountDownLatch done = new CountDownLatch(shards.count());
+        for (int i = 0; i < shards.count(); i++) {
+            Shard s = shards.get(i);
+            s.execute(() -> {
+                s.forEach0(session -> session.close0(reason));
+                done.countDown();
+            });
+        }
+        done.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        acceptor.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS);
+        loops.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS).await(timeoutMillis);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop("shutdown", 5_000);
+    }
+
+    /** Answers 404 to everything: the application handler when none is given. */
+    @ChannelHandler.Sharable
+    static final class NotFound extends SimpleChannelInboundHandler<FullHttpRequest> {
+        static final NotFound INSTANCE = new NotFound();
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            HttpResponses.error(ctx, req, HttpResponseStatus.NOT_FOUND, "not-found", "no such page");
+        }
+    }
+
+    public static final class Builder {
+        private ServerConfig server;
+        private LimitsConfig limits = LimitsConfig.DEFAULTS;
+        private String node = "local";
+        private PushListener listener;
+        private Supplier<ChannelHandler> application = () -> NotFound.INSTANCE;
+        private Function<ClientInfo, String> clientKey = c -> c.remote().getAddress().getHostAddress();
+        private int shards = Runtime.getRuntime().availableProcessors();
+
+        public Builder server(ServerConfig server) {
+            this.server = server;
+            return this;
+        }
+
+        public Builder limits(LimitsConfig limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        /** This node's name; it prefixes every session id so a load balancer can route by it. */
+        public Builder node(String node) {
+            this.node = node;
+            return this;
+        }
+
+        public Builder listener(PushListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** A handler per connection for requests outside {@code /push/} (it gets {@link FullHttpRequest}s). */
+        public Builder application(Supplier<ChannelHandler> application) {
+            this.application = application;
+            return this;
+        }
+
+        /** What counts as one client for {@code limits.sessions-per-ip} (default: the TCP peer's address). */
+        public Builder clientKey(Function<ClientInfo, String> clientKey) {
+            this.clientKey = clientKey;
+            return this;
+        }
+
+        /** Number of shards (event loops); default: one per core. */
+        public Builder shards(int shards) {
+            if (shards < 1) {
+                throw new IllegalArgumentException("shards: " + shards + " (expected: > 0)");
+            }
+            this.shards = shards;
+            return this;
+        }
+
+        public PushServer build() {
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(listener, "listener");
+            return new PushServer(this);
+        }
+    }
+}

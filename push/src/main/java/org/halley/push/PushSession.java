@@ -1,0 +1,25 @@
+package org.halley.push;
+
+/** The application's handle on one browser session. Safe to use from any thread. */
+public interface PushSession {
+
+    /** Unguessable id: {@code <node>.<22 base64url chars>} (128 random bits). */
+    String id();
+
+    /** Who opened it. */
+    ClientInfo client();
+
+    /**
+     * Queues one event (a JSON value) for the browser; never blocks. It gets the session's next
+     * sequence number and is kept for resume within the configured buffer.
+     */
+    void send(String json);
+
+    /** Ends the session: the browser is told {@code reason} and must not resume it. */
+    void close(String reason);
+
+    /** The application's own object for this session. */
+    Object attachment();
+
+    void attach(Object attachment);
+}

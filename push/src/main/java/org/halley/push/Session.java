@@ -1,0 +1,251 @@
+package org.halley.push;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.halley.push.wire.ClientMessages.ClientMessage;
+import org.halley.push.wire.Envelopes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One browser session: its numbered events, the connection carrying them, what the browser has
+ * sent. Events from the application are buffered first and then pumped from the buffer to the
+ * downstream as far as it accepts, so live delivery, resume after a cut and a slow browser are one
+ * mechanism: the downstream is simply behind.
+ *
+ * <p>Not thread-safe: all state is owned by {@link #shard}'s loop. Methods ending in 0 run only
+ * there; the public {@link PushSession} methods hand work over to it and may be called anywhere.
+ */
+public final class Session implements PushSession {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+    private final Shard shard;
+    private final String id;
+    private final String token;
+    private final ClientInfo client;
+    private final EventBuffer buffer;
+    private volatile Object attachment;
+
+    // Owned by shard.loop():
+    private Downstream downstream;
+    private long written; // last seq written to downstream
+    private long lastClientSeq; // last cseq processed
+    private ScheduledFuture<?> lingerTimer;
+    private boolean closed;
+
+    Session(Shard shard, String id, String token, ClientInfo client, EventBuffer buffer) {
+        this.shard = shard;
+        this.id = id;
+        this.token = token;
+        this.client = client;
+        this.buffer = buffer;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** The secret: sent once, to the client that created the session; compared with {@link SessionIds#tokenMatches}. */
+    public String token() {
+        return token;
+    }
+
+    @Override
+    public ClientInfo client() {
+        return client;
+    }
+
+    public Shard shard() {
+        return shard;
+    }
+
+    @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public void send(String json) {
+        byte[] safe = Envelopes.safeJson(json); // encode on the caller's thread, not the loop
+        shard.execute(() -> publish0(safe));
+    }
+
+    @Override
+    public void close(String reason) {
+        shard.execute(() -> close0(reason));
+    }
+
+    // ---- shard loop only ----
+
+    public boolean isClosed0() {
+        return closed;
+    }
+
+    /** Sequence number of the newest event. */
+    public long lastSeq0() {
+        return buffer.lastSeq();
+    }
+
+    /** Last client message processed, for acks. */
+    public long lastClientSeq0() {
+        return lastClientSeq;
+    }
+
+    void publish0(byte[] safeJson) {
+        assert shard.inLoop();
+        if (closed) {
+            return;
+        }
+        long seq = buffer.lastSeq() + 1;
+        buffer.add(Envelopes.event(seq, safeJson));
+        if (downstream != null && written < buffer.firstSeq() - 1) {
+            // The browser fell further behind than the buffer reaches: it must resume (and will be
+            // told reset). Cut it rather than skip events silently.
+            log.debug("session {} downstream behind the buffer; cutting it", id);
+            Downstream d = downstream;
+            detach0(d);
+            d.close(Cut.BEHIND, null);
+            return;
+        }
+        pump0();
+    }
+
+    /**
+     * Attaches a new downstream (replacing any other), tells it where things stand and sends what
+     * it missed since {@code last}.
+     */
+    public void attach0(Downstream d, long last) {
+        assert shard.inLoop() && d.channel().eventLoop() == shard.loop();
+        if (closed) {
+            d.close(Cut.SESSION_ENDED, Envelopes.close("closed"));
+            return;
+        }
+        if (downstream != null) {
+            Downstream old = downstream;
+            downstream = null;
+            old.close(Cut.REPLACED, null);
+        }
+        if (lingerTimer != null) {
+            lingerTimer.cancel(false);
+            lingerTimer = null;
+        }
+        downstream = d;
+        d.write(Envelopes.hello(id, d.transport(), buffer.lastSeq(), lastClientSeq, shard.heartbeat().toMillis()));
+        boolean gap = !buffer.canResumeFrom(last);
+        if (gap) {
+            written = buffer.firstSeq() - 1;
+            d.write(Envelopes.reset(written));
+        } else {
+            written = last;
+        }
+        d.channel().closeFuture().addListener(f -> detach0(d));
+        pump0();
+        shard.listener().connected(this, gap);
+    }
+
+    /** The downstream can take more (it became writable again). */
+    public void resume0(Downstream d) {
+        if (d == downstream) {
+            pump0();
+        }
+    }
+
+    /** The downstream went away; the session lingers for the configured time. */
+    public void detach0(Downstream d) {
+        assert shard.inLoop();
+        if (d != downstream) {
+            return;
+        }
+        downstream = null;
+        if (!closed) {
+            startLinger0();
+        }
+    }
+
+    void startLinger0() {
+        Duration linger = shard.linger();
+        lingerTimer = shard.loop().schedule(() -> {
+            lingerTimer = null;
+            if (downstream == null) {
+                close0("expired");
+            }
+        }, linger.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Messages from the browser, in order; those already processed (resent after a cut) are skipped. */
+    public void received0(Iterable<ClientMessage> messages) {
+        assert shard.inLoop();
+        if (closed) {
+            return;
+        }
+        for (ClientMessage m : messages) {
+            if (m.cseq() <= lastClientSeq) {
+                continue;
+            }
+            lastClientSeq = m.cseq();
+            try {
+                shard.listener().message(this, m.data());
+            } catch (RuntimeException e) {
+                log.warn("session {}: application failed on a message", id, e);
+            }
+        }
+    }
+
+    /** Sends an ack for the browser's messages on the current downstream, if any. */
+    public void ack0() {
+        if (downstream != null) {
+            downstream.write(Envelopes.ack(lastClientSeq));
+            downstream.flush();
+        }
+    }
+
+    /** Writes a heartbeat on {@code d} if it is still this session's downstream. */
+    public void heartbeat0(Downstream d) {
+        if (d == downstream && d.acceptsMore()) {
+            d.write(Envelopes.HEARTBEAT);
+            d.flush();
+        }
+    }
+
+    public void close0(String reason) {
+        assert shard.inLoop();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (lingerTimer != null) {
+            lingerTimer.cancel(false);
+            lingerTimer = null;
+        }
+        if (downstream != null) {
+            Downstream d = downstream;
+            downstream = null;
+            d.close(Cut.SESSION_ENDED, Envelopes.close(reason));
+        }
+        shard.remove0(this, reason);
+    }
+
+    private void pump0() {
+        Downstream d = downstream;
+        if (d == null) {
+            return;
+        }
+        long last = buffer.lastSeq();
+        while (written < last && d.acceptsMore()) {
+            d.write(buffer.get(++written));
+        }
+        d.flush();
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + id + "]";
+    }
+}
