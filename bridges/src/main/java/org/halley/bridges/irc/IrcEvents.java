@@ -167,11 +167,9 @@ final class IrcEvents extends CoreHooks {
         emit(new ChatEvent.Topic(now(), event.getChannel().getName(), event.getTopic() == null ? "" : event.getTopic(), by, at));
     }
 
+    /** At end of NAMES (366); PircBotX calls it incomplete because WHO would add hosts, which are off. */
     @Override
     public void onUserList(UserListEvent event) {
-        if (!event.isComplete()) {
-            return;
-        }
         Channel channel = event.getChannel();
         List<ChatEvent.Member> members = new ArrayList<>();
         for (User u : event.getUsers()) {

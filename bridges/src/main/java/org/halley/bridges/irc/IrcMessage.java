@@ -14,11 +14,16 @@ import java.util.Map;
  *
  * @param prefix {@code nick!user@host} or a server name, without the colon; null when absent
  */
-public record IrcMessage(Map<String, String> tags, String prefix, String command, List<String> params) {
+public record IrcMessage(Map<String, String> tags, String prefix, String command, List<String> params, String untagged) {
 
     public IrcMessage {
         tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
         params = List.copyOf(params);
+    }
+
+    /** A message built by hand; its untagged form is composed. */
+    public IrcMessage(Map<String, String> tags, String prefix, String command, List<String> params) {
+        this(tags, prefix, command, params, compose(prefix, command, params));
     }
 
     public static IrcMessage parse(String line) {
@@ -39,6 +44,7 @@ public record IrcMessage(Map<String, String> tags, String prefix, String command
             }
             p = skipSpaces(line, end, n);
         }
+        int untaggedStart = p;
         String prefix = null;
         if (p < n && line.charAt(p) == ':') {
             int end = indexOf(line, ' ', p, n);
@@ -61,7 +67,7 @@ public record IrcMessage(Map<String, String> tags, String prefix, String command
             params.add(line.substring(p, end));
             p = skipSpaces(line, end, n);
         }
-        return new IrcMessage(tags, prefix, command, params);
+        return new IrcMessage(tags, prefix, command, params, line.substring(untaggedStart, n));
     }
 
     /** Parameter {@code i}, or "" when there is none. */
@@ -83,8 +89,12 @@ public record IrcMessage(Map<String, String> tags, String prefix, String command
         return bang < 0 ? prefix : prefix.substring(0, bang);
     }
 
-    /** The line as PircBotX expects it: no tags, prefix with its colon, trailing with its colon. */
+    /** The line as the server sent it, without its tags: what PircBotX's parser expects. */
     public String withoutTags() {
+        return untagged;
+    }
+
+    private static String compose(String prefix, String command, List<String> params) {
         StringBuilder b = new StringBuilder();
         if (prefix != null) {
             b.append(':').append(prefix).append(' ');
