@@ -18,9 +18,32 @@ public sealed interface ChatCommand {
     /** {@code /me}. */
     record Act(String target, String text) implements ChatCommand {}
 
+    record Notice(String target, String text) implements ChatCommand {}
+
     record ChangeNick(String nick) implements ChatCommand {}
 
     record SetTopic(String channel, String topic) implements ChatCommand {}
+
+    /** Ask who {@code nick} is (answered by {@link ChatEvent.Whois}). */
+    record Whois(String nick) implements ChatCommand {}
+
+    /**
+     * Set the person's own presence: {@code available}, {@code away}, {@code dnd} or {@code xa}
+     * with a status message. On IRC anything but available is AWAY with the message.
+     */
+    record SetPresence(String status, String message) implements ChatCommand {}
+
+    record Kick(String channel, String nick, String reason) implements ChatCommand {}
+
+    /** Ban {@code who} (a nick, IRC mask or JID) from {@code channel}. */
+    record Ban(String channel, String who, String reason) implements ChatCommand {}
+
+    record Unban(String channel, String who) implements ChatCommand {}
+
+    /** Change modes ({@code +o bob}, {@code +m}) on a channel or on oneself; IRC only. */
+    record SetMode(String target, String modes) implements ChatCommand {}
+
+    record Invite(String channel, String nick) implements ChatCommand {}
 
     /** Leave the network for good (no reconnect). */
     record Quit(String reason) implements ChatCommand {}

@@ -35,16 +35,36 @@ public sealed interface ChatEvent {
 
     /**
      * A message in {@code conversation}. {@code self} is true for the person's own messages as
-     * the network echoed them (or as sent, where it does not echo).
+     * the network echoed them (or as sent, where it does not echo). {@code history} is true for
+     * messages replayed from before the person arrived (XMPP room history, IRC chathistory); their
+     * {@code time} is the original one.
      */
-    record Message(Instant time, String conversation, String from, String text, Kind kind, boolean self)
-            implements ChatEvent {}
+    record Message(Instant time, String conversation, String from, String text, Kind kind, boolean self, boolean history)
+            implements ChatEvent {
+
+        /** A live (not replayed) message. */
+        public Message(Instant time, String conversation, String from, String text, Kind kind, boolean self) {
+            this(time, conversation, from, text, kind, self, false);
+        }
+    }
 
     record Joined(Instant time, String channel, String nick, boolean self) implements ChatEvent {}
 
     record Parted(Instant time, String channel, String nick, String reason, boolean self) implements ChatEvent {}
 
     record Kicked(Instant time, String channel, String nick, String by, String reason, boolean self) implements ChatEvent {}
+
+    /** {@code nick} was banned from {@code channel} (XMPP outcast; on IRC a ban shows as {@link Mode}). */
+    record Banned(Instant time, String channel, String nick, String by, String reason, boolean self) implements ChatEvent {}
+
+    /** {@code by} invited the person to {@code channel}. */
+    record Invited(Instant time, String channel, String by, String reason) implements ChatEvent {}
+
+    /**
+     * Modes changed on a channel or on the person ({@code target}): {@code modes} as the network
+     * wrote them, with their arguments ({@code +o bob}, {@code +b *!*@spam}).
+     */
+    record Mode(Instant time, String target, String by, String modes) implements ChatEvent {}
 
     /** {@code nick} left the network; {@code channels} are those the person shared with them. */
     record Quit(Instant time, String nick, String reason, List<String> channels) implements ChatEvent {
@@ -58,6 +78,42 @@ public sealed interface ChatEvent {
     /** The topic or subject; {@code setAt} is null when the network did not say. */
     record Topic(Instant time, String channel, String topic, String setBy, Instant setAt) implements ChatEvent {}
 
+    /**
+     * Someone's presence: {@code status} is {@code available}, {@code away}, {@code dnd}, {@code xa}
+     * or {@code offline}; {@code message} their status text (IRC: the away message). For the
+     * person themselves ({@code self}) it confirms what they set.
+     */
+    record Presence(Instant time, String who, String status, String message, boolean self) implements ChatEvent {}
+
+    /** {@code nick} logged in to (or, with an empty account, out of) a network account. */
+    record Account(Instant time, String nick, String account) implements ChatEvent {}
+
+    /** The person's contacts (XMPP roster), whole; presence changes follow as {@link Presence}. */
+    record Roster(Instant time, List<Contact> contacts) implements ChatEvent {
+        public Roster {
+            contacts = List.copyOf(contacts);
+        }
+    }
+
+    /** One roster entry; {@code status} as in {@link Presence}. */
+    record Contact(String address, String name, String status, String message) {
+        public Contact {
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /** The answer to a WHOIS; fields the network did not give are empty (or -1). */
+    record Whois(Instant time, String nick, String user, String host, String realname, String server,
+            List<String> channels, String account, long idleSeconds, String away, boolean operator, boolean secure)
+            implements ChatEvent {
+        public Whois {
+            channels = List.copyOf(channels);
+        }
+    }
+
     /** Everyone in {@code channel} now (a full list, replacing any earlier one). */
     record Members(Instant time, String channel, List<Member> members) implements ChatEvent {
         public Members {
@@ -65,16 +121,27 @@ public sealed interface ChatEvent {
         }
     }
 
+    /** One member joined, changed standing or nick details; replaces that member in the list. */
+    record MemberUpdated(Instant time, String channel, Member member) implements ChatEvent {}
+
     /**
-     * One member. {@code prefix} is IRC's mark ({@code @}, {@code +}, ...) or empty; {@code role}
-     * the neutral name of the highest standing ({@code owner}, {@code admin}, {@code op}, {@code
-     * halfop}, {@code voice}, {@code moderator}, {@code participant}, {@code visitor}) or empty.
+     * One member. {@code prefix} is IRC's mark ({@code @}, {@code +}, ...; several with
+     * multi-prefix, highest first) or empty; {@code role} the neutral name of the highest standing
+     * ({@code owner}, {@code admin}, {@code op}, {@code halfop}, {@code voice}; XMPP {@code
+     * moderator}, {@code participant}, {@code visitor}) or empty; {@code affiliation} XMPP's
+     * ({@code owner}, {@code admin}, {@code member}, {@code outcast}) or empty.
      */
-    record Member(String nick, String prefix, String role) {
+    record Member(String nick, String prefix, String role, String affiliation) {
         public Member {
             Objects.requireNonNull(nick, "nick");
             Objects.requireNonNull(prefix, "prefix");
             Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(affiliation, "affiliation");
+        }
+
+        /** An IRC member: no affiliation. */
+        public Member(String nick, String prefix, String role) {
+            this(nick, prefix, role, "");
         }
     }
 

@@ -45,6 +45,14 @@ sealed interface ClientOp {
             case "nick" -> new Command(network, new ChatCommand.ChangeNick(text(n, "nick", false)));
             case "topic" -> new Command(network, new ChatCommand.SetTopic(text(n, "channel", false), text(n, "topic", true)));
             case "quit" -> new Command(network, new ChatCommand.Quit(text(n, "reason", true)));
+            case "notice" -> new Command(network, new ChatCommand.Notice(text(n, "target", false), text(n, "text", false)));
+            case "whois" -> new Command(network, new ChatCommand.Whois(text(n, "nick", false)));
+            case "presence" -> new Command(network, new ChatCommand.SetPresence(text(n, "status", false), text(n, "message", true)));
+            case "kick" -> new Command(network, new ChatCommand.Kick(text(n, "channel", false), text(n, "nick", false), text(n, "reason", true)));
+            case "ban" -> new Command(network, new ChatCommand.Ban(text(n, "channel", false), text(n, "who", false), text(n, "reason", true)));
+            case "unban" -> new Command(network, new ChatCommand.Unban(text(n, "channel", false), text(n, "who", false)));
+            case "mode" -> new Command(network, new ChatCommand.SetMode(text(n, "target", false), text(n, "modes", false)));
+            case "invite" -> new Command(network, new ChatCommand.Invite(text(n, "channel", false), text(n, "nick", false)));
             default -> throw new CommandRejectedException("op", "unknown operation '" + op + "'");
         };
     }

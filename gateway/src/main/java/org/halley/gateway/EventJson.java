@@ -43,6 +43,70 @@ final class EventJson {
                     g.writeStringField("text", e.text());
                     g.writeStringField("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
                     g.writeBooleanField("self", e.self());
+                    if (e.history()) {
+                        g.writeBooleanField("history", true);
+                    }
+                }
+                case ChatEvent.Banned e -> {
+                    g.writeStringField("channel", e.channel());
+                    g.writeStringField("nick", e.nick());
+                    g.writeStringField("by", e.by());
+                    g.writeStringField("reason", e.reason());
+                    g.writeBooleanField("self", e.self());
+                }
+                case ChatEvent.Invited e -> {
+                    g.writeStringField("channel", e.channel());
+                    g.writeStringField("by", e.by());
+                    g.writeStringField("reason", e.reason());
+                }
+                case ChatEvent.Mode e -> {
+                    g.writeStringField("target", e.target());
+                    g.writeStringField("by", e.by());
+                    g.writeStringField("modes", e.modes());
+                }
+                case ChatEvent.Presence e -> {
+                    g.writeStringField("who", e.who());
+                    g.writeStringField("status", e.status());
+                    g.writeStringField("message", e.message());
+                    g.writeBooleanField("self", e.self());
+                }
+                case ChatEvent.Account e -> {
+                    g.writeStringField("nick", e.nick());
+                    g.writeStringField("account", e.account());
+                }
+                case ChatEvent.Roster e -> {
+                    g.writeArrayFieldStart("contacts");
+                    for (ChatEvent.Contact c : e.contacts()) {
+                        g.writeStartObject();
+                        g.writeStringField("address", c.address());
+                        g.writeStringField("name", c.name());
+                        g.writeStringField("status", c.status());
+                        g.writeStringField("message", c.message());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                }
+                case ChatEvent.Whois e -> {
+                    g.writeStringField("nick", e.nick());
+                    g.writeStringField("user", e.user());
+                    g.writeStringField("host", e.host());
+                    g.writeStringField("realname", e.realname());
+                    g.writeStringField("server", e.server());
+                    g.writeArrayFieldStart("channels");
+                    for (String c : e.channels()) {
+                        g.writeString(c);
+                    }
+                    g.writeEndArray();
+                    g.writeStringField("account", e.account());
+                    g.writeNumberField("idle", e.idleSeconds());
+                    g.writeStringField("away", e.away());
+                    g.writeBooleanField("operator", e.operator());
+                    g.writeBooleanField("secure", e.secure());
+                }
+                case ChatEvent.MemberUpdated e -> {
+                    g.writeStringField("channel", e.channel());
+                    g.writeFieldName("member");
+                    member(g, e.member());
                 }
                 case ChatEvent.Joined e -> {
                     g.writeStringField("channel", e.channel());
@@ -88,11 +152,7 @@ final class EventJson {
                     g.writeStringField("channel", e.channel());
                     g.writeArrayFieldStart("members");
                     for (ChatEvent.Member m : e.members()) {
-                        g.writeStartObject();
-                        g.writeStringField("nick", m.nick());
-                        g.writeStringField("prefix", m.prefix());
-                        g.writeStringField("role", m.role());
-                        g.writeEndObject();
+                        member(g, m);
                     }
                     g.writeEndArray();
                 }
@@ -114,6 +174,17 @@ final class EventJson {
         return out.toString();
     }
 
+    private static void member(JsonGenerator g, ChatEvent.Member m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("nick", m.nick());
+        g.writeStringField("prefix", m.prefix());
+        g.writeStringField("role", m.role());
+        if (!m.affiliation().isEmpty()) {
+            g.writeStringField("affiliation", m.affiliation());
+        }
+        g.writeEndObject();
+    }
+
     /** A problem that belongs to no network (a bad op, an unknown network). */
     static String problem(String network, String code, String field, String message) {
         return encode(network, new ChatEvent.Problem(Instant.now(), code, field, message, ""));
@@ -128,6 +199,14 @@ final class EventJson {
             case ChatEvent.Joined x -> "joined";
             case ChatEvent.Parted x -> "parted";
             case ChatEvent.Kicked x -> "kicked";
+            case ChatEvent.Banned x -> "banned";
+            case ChatEvent.Invited x -> "invited";
+            case ChatEvent.Mode x -> "mode";
+            case ChatEvent.Presence x -> "presence";
+            case ChatEvent.Account x -> "account";
+            case ChatEvent.Roster x -> "roster";
+            case ChatEvent.Whois x -> "whois";
+            case ChatEvent.MemberUpdated x -> "member";
             case ChatEvent.Quit x -> "quit";
             case ChatEvent.NickChanged x -> "nick";
             case ChatEvent.Topic x -> "topic";

@@ -191,7 +191,20 @@ final class IrcConnection implements BridgeConnection {
                 write("TOPIC " + channel + " :" + topic);
             }
             case ChatCommand.Quit q -> close(IrcArgs.reason("reason", q.reason(), 300));
+            case ChatCommand.Notice x -> throw notYet("notice");
+            case ChatCommand.Whois x -> throw notYet("whois");
+            case ChatCommand.SetPresence x -> throw notYet("away");
+            case ChatCommand.Kick x -> throw notYet("kick");
+            case ChatCommand.Ban x -> throw notYet("ban");
+            case ChatCommand.Unban x -> throw notYet("unban");
+            case ChatCommand.SetMode x -> throw notYet("mode");
+            case ChatCommand.Invite x -> throw notYet("invite");
         }
+    }
+
+    // TODO(issue 5): the IRC bridge issue implements these.
+    private static CommandRejectedException notYet(String what) {
+        return new CommandRejectedException("not-supported", "op", what + " is not supported on IRC yet");
     }
 
     private void say(String rawTarget, String rawText, boolean action) throws CommandRejectedException {
