@@ -155,8 +155,16 @@ public final class ConfigLoader {
             PushConfig d = PushConfig.DEFAULTS;
             Duration heartbeat = m.get("heartbeat").duration(d.heartbeat(), Duration.ofMillis(100), Duration.ofMinutes(10));
             int maxMessage = (int) m.get("max-message-bytes").bytes(d.maxMessageBytes(), 256, 16 << 20);
+            boolean compression = m.get("compression").bool(d.compression());
+            int writeBuffer = (int) m.get("write-buffer-bytes").bytes(d.writeBufferBytes(), 1024, 16 << 20);
+            Duration slow = m.get("slow-consumer-timeout").duration(d.slowConsumerTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10));
+            int streamMax = (int) m.get("stream-max-bytes").bytes(d.streamMaxBytes(), 4096, 1 << 30);
+            int shards = m.get("shards").integer(d.shards(), 0, 1024);
+            Optional<Secret> apiSecret = Optional.ofNullable(m.get("api-secret").checked(null, ConfigLoader::apiSecretProblem))
+                    .filter(v -> !v.isEmpty())
+                    .map(Secret::new);
             m.finish();
-            return new PushConfig(heartbeat, maxMessage);
+            return new PushConfig(heartbeat, maxMessage, compression, writeBuffer, slow, streamMax, shards, apiSecret);
         }
 
         LimitsConfig limits(YamlMap m) {
@@ -369,6 +377,22 @@ public final class ConfigLoader {
             }
         } catch (NumberFormatException e) {
             return "'" + address + "' is not host:port (bad port)";
+        }
+        return null;
+    }
+
+    static String apiSecretProblem(String secret) {
+        if (secret.isEmpty()) {
+            return null; // the API is off
+        }
+        if (secret.length() < 16) {
+            return "is too short to be a secret (at least 16 characters; e.g. `openssl rand -base64 24`)";
+        }
+        for (int i = 0; i < secret.length(); i++) {
+            char c = secret.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                return "must be printable ASCII without spaces (it travels in an HTTP header)";
+            }
         }
         return null;
     }

@@ -175,6 +175,46 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void pushTransportSettingsHaveDefaultsAndTakeValues() throws ConfigException {
+        PushConfig d = ConfigLoader.parse("x.yaml", MINIMAL).server().push();
+        assertThat(d).isEqualTo(PushConfig.DEFAULTS);
+        assertThat(d.apiSecret()).isEmpty();
+        PushConfig p = ConfigLoader.parse("x.yaml", """
+                server:
+                  push:
+                    compression: false
+                    write-buffer-bytes: 16KiB
+                    slow-consumer-timeout: 3s
+                    stream-max-bytes: 256KiB
+                    shards: 4
+                    api-secret: ${API:-0123456789abcdef-secret}
+                """ + MINIMAL).server().push();
+        assertThat(p.compression()).isFalse();
+        assertThat(p.writeBufferBytes()).isEqualTo(16 * 1024);
+        assertThat(p.slowConsumerTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(p.streamMaxBytes()).isEqualTo(256 * 1024);
+        assertThat(p.shards()).isEqualTo(4);
+        assertThat(p.apiSecret()).map(Secret::value).hasValue("0123456789abcdef-secret");
+        assertThat(p.toString()).doesNotContain("0123456789abcdef").contains("***");
+    }
+
+    @Test
+    void pushSettingsAreChecked() {
+        assertThat(error("server:\n  push:\n    api-secret: short\n" + MINIMAL))
+                .isEqualTo("halley.yaml:3:5: server.push.api-secret: is too short to be a secret (at least 16 characters; e.g. `openssl rand -base64 24`)");
+        assertThat(error("server:\n  push:\n    api-secret: 'has a space in it ok'\n" + MINIMAL))
+                .isEqualTo("halley.yaml:3:5: server.push.api-secret: must be printable ASCII without spaces (it travels in an HTTP header)");
+        assertThat(error("server:\n  push:\n    shards: -1\n" + MINIMAL))
+                .isEqualTo("halley.yaml:3:5: server.push.shards: -1 is out of range (0-1024)");
+        assertThat(error("server:\n  push:\n    slow-consumer-timeout: 1h\n" + MINIMAL))
+                .isEqualTo("halley.yaml:3:5: server.push.slow-consumer-timeout: 1h is out of range (100ms to 10m)");
+        assertThat(error("server:\n  push:\n    stream-max-bytes: 10\n" + MINIMAL))
+                .startsWith("halley.yaml:3:5: server.push.stream-max-bytes: ");
+        assertThat(error("server:\n  push:\n    compresion: true\n" + MINIMAL))
+                .startsWith("halley.yaml:3:5: server.push.compresion: unknown key; did you mean 'compression'?");
+    }
+
+    @Test
     void originsMustBeExactOrigins() {
         assertThat(error("server:\n  allowed-origins: ['*']\n" + MINIMAL))
                 .startsWith("halley.yaml:2:21: server.allowed-origins[0]: '*' would let any web site open sessions");
