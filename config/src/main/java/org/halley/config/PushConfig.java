@@ -31,7 +31,7 @@ public record PushConfig(
         int shards,
         Optional<Secret> apiSecret) {
 
-    public static final PushConfig DEFAULTS = new PushConfig(Duration.ofSeconds(25), 64 * 1024, true, 64 * 1024,
+    public static final PushConfig DEFAULTS = new PushConfig(Duration.ofSeconds(25), 64 * 1024, false, 64 * 1024,
             Duration.ofSeconds(10), 1 << 20, 0, Optional.empty());
 
     public PushConfig {

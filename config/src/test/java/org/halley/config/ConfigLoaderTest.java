@@ -182,14 +182,14 @@ class ConfigLoaderTest {
         PushConfig p = ConfigLoader.parse("x.yaml", """
                 server:
                   push:
-                    compression: false
+                    compression: true
                     write-buffer-bytes: 16KiB
                     slow-consumer-timeout: 3s
                     stream-max-bytes: 256KiB
                     shards: 4
                     api-secret: ${API:-0123456789abcdef-secret}
                 """ + MINIMAL).server().push();
-        assertThat(p.compression()).isFalse();
+        assertThat(p.compression()).isTrue();
         assertThat(p.writeBufferBytes()).isEqualTo(16 * 1024);
         assertThat(p.slowConsumerTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(p.streamMaxBytes()).isEqualTo(256 * 1024);

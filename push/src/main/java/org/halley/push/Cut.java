@@ -9,5 +9,10 @@ public enum Cut {
     /** The browser fell behind (a slow consumer); it may resume. */
     BEHIND,
     /** The server is draining or stopping; reconnect (through the load balancer) and resume. */
-    GOING_AWAY
+    GOING_AWAY,
+    /**
+     * The response is complete by design: a long poll was answered, or a stream reached {@code
+     * stream-max-bytes}. Reconnect at once and resume.
+     */
+    COMPLETE
 }

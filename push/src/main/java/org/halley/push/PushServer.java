@@ -14,7 +14,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -25,6 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.halley.config.LimitsConfig;
+import org.halley.config.PushConfig;
+import org.halley.push.api.PushApiHandler;
+import org.halley.push.http.PushObjectAggregator;
 import org.halley.config.ServerConfig;
 import org.halley.push.http.HttpResponses;
 import org.halley.push.http.Origins;
@@ -50,7 +52,9 @@ public final class PushServer implements AutoCloseable {
     private PushServer(Builder b) {
         this.b = b;
         this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("push-accept"), NioIoHandler.newFactory());
-        this.loops = new MultiThreadIoEventLoopGroup(b.shards, new DefaultThreadFactory("push-shard"), NioIoHandler.newFactory());
+        int n = b.shards > 0 ? b.shards
+                : b.server.push().shards() > 0 ? b.server.push().shards() : Runtime.getRuntime().availableProcessors();
+        this.loops = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("push-shard"), NioIoHandler.newFactory());
         this.shards = new Shards(loops, b.listener, b.limits, b.server.push().heartbeat(), b.node);
     }
 
@@ -61,22 +65,24 @@ public final class PushServer implements AutoCloseable {
     /** Binds and starts accepting; returns when listening. */
     public PushServer start() throws InterruptedException {
         Origins origins = new Origins(b.server.allowedOrigins());
-        int maxMessage = b.server.push().maxMessageBytes();
-        WebSocketTransport websocket = new WebSocketTransport(shards, maxMessage);
+        PushConfig push = b.server.push();
+        WebSocketTransport websocket = new WebSocketTransport(push, shards.counters());
+        PushApiHandler api = push.apiSecret().map(secret -> new PushApiHandler(shards, secret)).orElse(null);
         ServerBootstrap boot = new ServerBootstrap()
                 .group(acceptor, loops)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(push.writeBufferBytes() / 2, push.writeBufferBytes()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec(8192, 16 * 1024, 8192))
-                                .addLast("aggregator", new HttpObjectAggregator(maxMessage))
-                                .addLast("push", new PushHttpHandler(shards, origins, b.clientKey, websocket))
+                                .addLast("aggregator", new PushObjectAggregator(push.maxMessageBytes(), shards.counters()))
+                                .addLast("push", new PushHttpHandler(shards, origins, b.clientKey, push, websocket, api))
                                 .addLast("app", b.application.get());
                     }
                 });
@@ -92,6 +98,11 @@ public final class PushServer implements AutoCloseable {
 
     public Shards shards() {
         return shards;
+    }
+
+    /** What the push core has done so far (slow consumers cut, resets, ...). Any thread. */
+    public PushCounters counters() {
+        return shards.counters();
     }
 
     /** Sessions open now, on all shards. */
@@ -143,7 +154,7 @@ public final class PushServer implements AutoCloseable {
         private PushListener listener;
         private Supplier<ChannelHandler> application = () -> NotFound.INSTANCE;
         private Function<ClientInfo, String> clientKey = c -> c.remote().getAddress().getHostAddress();
-        private int shards = Runtime.getRuntime().availableProcessors();
+        private int shards; // 0: server.push.shards
 
         public Builder server(ServerConfig server) {
             this.server = server;
@@ -178,7 +189,7 @@ public final class PushServer implements AutoCloseable {
             return this;
         }
 
-        /** Number of shards (event loops); default: one per core. */
+        /** Number of shards (event loops); default: {@code server.push.shards}, else one per core. */
         public Builder shards(int shards) {
             if (shards < 1) {
                 throw new IllegalArgumentException("shards: " + shards + " (expected: > 0)");

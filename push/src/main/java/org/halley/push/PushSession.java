@@ -1,13 +1,18 @@
 package org.halley.push;
 
+import java.util.Optional;
+
 /** The application's handle on one browser session. Safe to use from any thread. */
 public interface PushSession {
 
     /** Unguessable id: {@code <node>.<22 base64url chars>} (128 random bits). */
     String id();
 
-    /** Who opened it. */
+    /** Who opened it (for a prebound session: the application server that asked). */
     ClientInfo client();
+
+    /** The user the application bound this session to when it pre-created it; empty otherwise. */
+    Optional<String> user();
 
     /**
      * Queues one event (a JSON value) for the browser; never blocks. It gets the session's next

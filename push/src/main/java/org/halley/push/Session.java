@@ -2,9 +2,11 @@ package org.halley.push;
 
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.halley.push.wire.ClientMessages.ClientMessage;
 import org.halley.push.wire.Envelopes;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,21 +26,25 @@ public final class Session implements PushSession {
     private final String id;
     private final String token;
     private final ClientInfo client;
+    private final String clientKey;
+    private final @Nullable String user;
     private final EventBuffer buffer;
-    private volatile Object attachment;
+    private volatile @Nullable Object attachment;
 
     // Owned by shard.loop():
-    private Downstream downstream;
+    private @Nullable Downstream downstream;
     private long written; // last seq written to downstream
     private long lastClientSeq; // last cseq processed
-    private ScheduledFuture<?> lingerTimer;
+    private @Nullable ScheduledFuture<?> lingerTimer;
     private boolean closed;
 
-    Session(Shard shard, String id, String token, ClientInfo client, EventBuffer buffer) {
+    Session(Shard shard, String id, String token, ClientInfo client, String clientKey, @Nullable String user, EventBuffer buffer) {
         this.shard = shard;
         this.id = id;
         this.token = token;
         this.client = client;
+        this.clientKey = clientKey;
+        this.user = user;
         this.buffer = buffer;
     }
 
@@ -57,17 +63,27 @@ public final class Session implements PushSession {
         return client;
     }
 
+    /** What counts as one client for the per-client session limit. */
+    String clientKey() {
+        return clientKey;
+    }
+
+    @Override
+    public Optional<String> user() {
+        return Optional.ofNullable(user);
+    }
+
     public Shard shard() {
         return shard;
     }
 
     @Override
-    public Object attachment() {
+    public @Nullable Object attachment() {
         return attachment;
     }
 
     @Override
-    public void attach(Object attachment) {
+    public void attach(@Nullable Object attachment) {
         this.attachment = attachment;
     }
 
@@ -98,37 +114,49 @@ public final class Session implements PushSession {
         return lastClientSeq;
     }
 
-    void publish0(byte[] safeJson) {
-        assert shard.inLoop();
+    /** The connection carrying events now, if any. */
+    public @Nullable Downstream downstream0() {
+        return downstream;
+    }
+
+    /**
+     * Numbers, buffers and (as far as the downstream accepts) sends one event.
+     *
+     * @return its sequence number, or -1 when the session has ended
+     */
+    long publish0(byte[] safeJson) {
+        assert shard.inLoop() : Thread.currentThread().getName();
         if (closed) {
-            return;
+            return -1;
         }
         long seq = buffer.lastSeq() + 1;
         buffer.add(Envelopes.event(seq, safeJson));
-        if (downstream != null && written < buffer.firstSeq() - 1) {
-            // The browser fell further behind than the buffer reaches: it must resume (and will be
-            // told reset). Cut it rather than skip events silently.
+        shard.counters().eventsPublished.increment();
+        Downstream d = downstream;
+        if (d != null && written < buffer.firstSeq() - 1) {
+            // The browser fell further behind than the buffer reaches: cut it rather than skip
+            // events silently. It resumes and is told reset.
             log.debug("session {} downstream behind the buffer; cutting it", id);
-            Downstream d = downstream;
-            detach0(d);
-            d.close(Cut.BEHIND, null);
-            return;
+            shard.counters().overrunCuts.increment();
+            cut0(d, Cut.BEHIND);
+            return seq;
         }
         pump0();
+        return seq;
     }
 
     /**
      * Attaches a new downstream (replacing any other), tells it where things stand and sends what
-     * it missed since {@code last}.
+     * it missed since {@code last}. The downstream calls {@link #detach0} when its connection goes.
      */
     public void attach0(Downstream d, long last) {
-        assert shard.inLoop() && d.channel().eventLoop() == shard.loop();
+        assert shard.inLoop() && d.channel().eventLoop() == shard.loop() : Thread.currentThread().getName();
         if (closed) {
             d.close(Cut.SESSION_ENDED, Envelopes.close("closed"));
             return;
         }
-        if (downstream != null) {
-            Downstream old = downstream;
+        Downstream old = downstream;
+        if (old != null) {
             downstream = null;
             old.close(Cut.REPLACED, null);
         }
@@ -137,27 +165,33 @@ public final class Session implements PushSession {
             lingerTimer = null;
         }
         downstream = d;
+        shard.counters().connections.increment();
         d.write(Envelopes.hello(id, d.transport(), buffer.lastSeq(), lastClientSeq, shard.heartbeat().toMillis()));
         boolean gap = !buffer.canResumeFrom(last);
         if (gap) {
             written = buffer.firstSeq() - 1;
             d.write(Envelopes.reset(written));
+            shard.counters().resets.increment();
         } else {
             written = last;
         }
-        d.channel().closeFuture().addListener(f -> detach0(d));
         pump0();
-        shard.listener().connected(this, gap);
+        try {
+            shard.listener().connected(this, gap);
+        } catch (RuntimeException e) {
+            log.warn("session {}: application failed on connect", id, e);
+        }
     }
 
     /** The downstream can take more (it became writable again). */
     public void resume0(Downstream d) {
+        assert shard.inLoop();
         if (d == downstream) {
             pump0();
         }
     }
 
-    /** The downstream went away; the session lingers for the configured time. */
+    /** The downstream went away (or finished, for a poll); the session lingers for the configured time. */
     public void detach0(Downstream d) {
         assert shard.inLoop();
         if (d != downstream) {
@@ -169,8 +203,18 @@ public final class Session implements PushSession {
         }
     }
 
+    /** Detaches {@code d} and ends its connection; the browser may resume (unless the session ended). */
+    public void cut0(Downstream d, Cut cut) {
+        assert shard.inLoop();
+        detach0(d);
+        d.close(cut, null);
+    }
+
     void startLinger0() {
         Duration linger = shard.linger();
+        if (lingerTimer != null) {
+            lingerTimer.cancel(false);
+        }
         lingerTimer = shard.loop().schedule(() -> {
             lingerTimer = null;
             if (downstream == null) {
@@ -198,16 +242,18 @@ public final class Session implements PushSession {
         }
     }
 
-    /** Sends an ack for the browser's messages on the current downstream, if any. */
-    public void ack0() {
-        if (downstream != null) {
-            downstream.write(Envelopes.ack(lastClientSeq));
-            downstream.flush();
+    /** Sends an ack for the browser's messages on {@code d}, if it is this session's downstream. */
+    public void ack0(Downstream d) {
+        assert shard.inLoop();
+        if (d == downstream) {
+            d.write(Envelopes.ack(lastClientSeq));
+            d.flush();
         }
     }
 
     /** Writes a heartbeat on {@code d} if it is still this session's downstream. */
     public void heartbeat0(Downstream d) {
+        assert shard.inLoop();
         if (d == downstream && d.acceptsMore()) {
             d.write(Envelopes.HEARTBEAT);
             d.flush();
@@ -224,8 +270,8 @@ public final class Session implements PushSession {
             lingerTimer.cancel(false);
             lingerTimer = null;
         }
-        if (downstream != null) {
-            Downstream d = downstream;
+        Downstream d = downstream;
+        if (d != null) {
             downstream = null;
             d.close(Cut.SESSION_ENDED, Envelopes.close(reason));
         }

@@ -3,10 +3,13 @@ package org.halley.push;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,7 @@ public final class Shard {
     private final EventLoop loop;
     private final Shards shards;
     private final Map<String, Session> sessions = new HashMap<>(); // owned by loop
+    private final Map<String, List<Session>> byUser = new HashMap<>(); // prebound sessions; owned by loop
 
     Shard(int index, EventLoop loop, Shards shards) {
         this.index = index;
@@ -92,6 +96,10 @@ public final class Shard {
         return shards.listener();
     }
 
+    PushCounters counters() {
+        return shards.counters();
+    }
+
     Duration linger() {
         return shards.limits().linger();
     }
@@ -104,6 +112,8 @@ public final class Shard {
     void add0(Session s) {
         assert inLoop();
         sessions.put(s.id(), s);
+        s.user().ifPresent(u -> byUser.computeIfAbsent(u, k -> new ArrayList<>(1)).add(s));
+        counters().sessionsOpened.increment();
         try {
             listener().opened(s);
         } catch (RuntimeException e) {
@@ -113,7 +123,7 @@ public final class Shard {
     }
 
     /** The session with this id, if its token matches; null otherwise (the caller says 403). */
-    public Session find0(String id, String token) {
+    public @Nullable Session find0(String id, String token) {
         assert inLoop();
         Session s = sessions.get(id);
         if (s == null || !SessionIds.tokenMatches(s.token(), token)) {
@@ -122,9 +132,29 @@ public final class Shard {
         return s;
     }
 
+    /** The session with this id, for the application (no token). */
+    @Nullable Session get0(String id) {
+        assert inLoop();
+        return sessions.get(id);
+    }
+
+    /** This shard's sessions bound to {@code user}; empty when none. */
+    List<Session> ofUser0(String user) {
+        assert inLoop();
+        List<Session> list = byUser.get(user);
+        return list == null ? List.of() : List.copyOf(list);
+    }
+
     void remove0(Session s, String reason) {
         assert inLoop();
         if (sessions.remove(s.id(), s)) {
+            s.user().ifPresent(u -> {
+                List<Session> list = byUser.get(u);
+                if (list != null && list.remove(s) && list.isEmpty()) {
+                    byUser.remove(u);
+                }
+            });
+            counters().sessionsClosed.increment();
             shards.released(s);
             try {
                 listener().closed(s, reason);

@@ -6,9 +6,13 @@ import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.halley.config.LimitsConfig;
+import org.halley.push.wire.Envelopes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * All shards, and the admission counts that span them (sessions in all, and per client). The
@@ -20,9 +24,18 @@ public final class Shards {
     private final LimitsConfig limits;
     private final Duration heartbeat;
     private final String node;
+    private final PushCounters counters = new PushCounters();
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String> clientOf = new ConcurrentHashMap<>();
+
+    /**
+     * Shards over the loops of {@code group} (one shard per loop). {@link PushServer} makes its own;
+     * this is for embedding the core in another server, and for tests ({@code EmbeddedChannel}'s
+     * loop is a group of one).
+     */
+    public static Shards of(EventLoopGroup group, PushListener listener, LimitsConfig limits, Duration heartbeat, String node) {
+        return new Shards(group, listener, limits, heartbeat, node);
+    }
 
     Shards(EventLoopGroup group, PushListener listener, LimitsConfig limits, Duration heartbeat, String node) {
         List<Shard> list = new ArrayList<>();
@@ -49,6 +62,11 @@ public final class Shards {
         return shards[i];
     }
 
+    /** This node's name: the prefix of every session id it creates. */
+    public String node() {
+        return node;
+    }
+
     PushListener listener() {
         return listener;
     }
@@ -57,12 +75,16 @@ public final class Shards {
         return limits;
     }
 
+    public PushCounters counters() {
+        return counters;
+    }
+
     public Duration heartbeat() {
         return heartbeat;
     }
 
     /** Why a new session for {@code clientKey} is refused, or null when it may be created. */
-    public String admit(String clientKey) {
+    public @Nullable String admit(String clientKey) {
         if (total.incrementAndGet() > limits.maxSessions()) {
             total.decrementAndGet();
             return "server-full";
@@ -78,21 +100,83 @@ public final class Shards {
 
     /** Creates a session for an admitted client. Any thread; the shard registers it. */
     public Session create(ClientInfo client, String clientKey) {
+        return create(client, clientKey, null);
+    }
+
+    /**
+     * Creates a session for an admitted client, bound to {@code user} when not null (prebind). Any
+     * thread; the shard registers it, before any request naming it can reach the shard.
+     */
+    public Session create(ClientInfo client, String clientKey, @Nullable String user) {
         String id = SessionIds.newId(node);
         Shard shard = shardFor(id);
-        Session s = new Session(shard, id, SessionIds.newToken(), client,
+        Session s = new Session(shard, id, SessionIds.newToken(), client, clientKey, user,
                 new EventBuffer(limits.sessionBufferEvents(), limits.sessionBufferBytes()));
-        clientOf.put(id, clientKey);
         shard.execute(() -> shard.add0(s));
         return s;
     }
 
+    /**
+     * Queues {@code json} for session {@code id}. Any thread. Completes (on the shard's loop) with
+     * the event's sequence number, or -1 when there is no such session.
+     */
+    public CompletableFuture<Long> publish(String id, String json) {
+        byte[] safe = Envelopes.safeJson(json);
+        Shard shard = shardFor(id);
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        shard.execute(() -> {
+            Session s = shard.get0(id);
+            done.complete(s == null ? -1L : s.publish0(safe));
+        });
+        return done;
+    }
+
+    /** One event queued for one session: its sequence number there. */
+    public record Delivery(String session, long seq) {}
+
+    /**
+     * Queues {@code json} for every session bound to {@code user} on this node. Any thread. Each
+     * shard indexes its own sessions by user, so this asks every shard; completes with one {@link
+     * Delivery} per session (empty when the user has none).
+     */
+    public CompletableFuture<List<Delivery>> publishToUser(String user, String json) {
+        byte[] safe = Envelopes.safeJson(json);
+        CompletableFuture<List<Delivery>> done = new CompletableFuture<>();
+        ConcurrentLinkedQueue<Delivery> out = new ConcurrentLinkedQueue<>();
+        AtomicInteger pending = new AtomicInteger(shards.length);
+        for (Shard shard : shards) {
+            shard.execute(() -> {
+                for (Session s : shard.ofUser0(user)) {
+                    long seq = s.publish0(safe);
+                    if (seq > 0) {
+                        out.add(new Delivery(s.id(), seq));
+                    }
+                }
+                if (pending.decrementAndGet() == 0) {
+                    done.complete(List.copyOf(out));
+                }
+            });
+        }
+        return done;
+    }
+
+    /** Ends session {@code id}. Any thread. Completes with whether there was such a session. */
+    public CompletableFuture<Boolean> close(String id, String reason) {
+        Shard shard = shardFor(id);
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        shard.execute(() -> {
+            Session s = shard.get0(id);
+            if (s != null) {
+                s.close0(reason);
+            }
+            done.complete(s != null);
+        });
+        return done;
+    }
+
     void released(Session s) {
         total.decrementAndGet();
-        String key = clientOf.remove(s.id());
-        if (key != null) {
-            perClient.computeIfPresent(key, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
-        }
+        perClient.computeIfPresent(s.clientKey(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
     public int sessions() {

@@ -4,14 +4,18 @@ import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.CREATED;
 import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
 import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
+import static io.netty.handler.codec.http.HttpResponseStatus.MISDIRECTED_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
+import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_URI_TOO_LONG;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 import static io.netty.handler.codec.http.HttpResponseStatus.TOO_MANY_REQUESTS;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -20,104 +24,148 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.halley.config.PushConfig;
 import org.halley.push.ClientInfo;
 import org.halley.push.Session;
 import org.halley.push.SessionIds;
 import org.halley.push.Shard;
 import org.halley.push.Shards;
+import org.halley.push.api.PushApiHandler;
+import org.halley.push.transport.HttpStreamHandler;
+import org.halley.push.transport.iframe.IframeChunkEncoder;
+import org.halley.push.transport.iframe.IframeHandler;
+import org.halley.push.transport.longpolling.LongPollHandler;
+import org.halley.push.transport.sse.SseHandler;
 import org.halley.push.transport.websocket.WebSocketTransport;
+import org.halley.push.transport.xhrstreaming.XhrStreamingHandler;
 import org.halley.push.wire.ClientMessages;
 import org.halley.push.wire.ClientMessages.BadMessageException;
 import org.halley.push.wire.ClientMessages.ClientMessage;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Routes {@code /push/*}; passes every other request on to the application's handler. Checks
- * origin and token before anything else; a wrong or unknown token gets the same 403 (it reveals
- * nothing about which sessions exist).
+ * Routes {@code /push/*}; passes every other request on to the application's handler. Checks the
+ * request, its origin and its token before anything else; a wrong or unknown token gets the same
+ * 403 (it reveals nothing about which sessions exist). A request naming a session moves the
+ * connection to the session's shard first ({@link Shard#adopt}).
  *
  * <p>One per connection; runs on the connection's loop, then on the session's shard loop once
- * the connection has been moved there.
+ * the connection has been moved there. Requests on one connection are handled one at a time; a
+ * client that pipelines a request while another is in progress (or a stream is open) is cut.
  */
-public final class PushHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+public final class PushHttpHandler extends ChannelInboundHandlerAdapter {
     public static final String PREFIX = "/push/";
     public static final String TOKEN_HEADER = "X-Halley-Token";
+    private static final SecureRandom NONCES = new SecureRandom();
 
     private final Shards sessions;
     private final Origins origins;
     private final Function<ClientInfo, String> clientKey;
+    private final PushConfig config;
     private final WebSocketTransport websocket;
+    private final @Nullable PushApiHandler api;
+    private boolean busy;
 
-    public PushHttpHandler(Shards sessions, Origins origins, Function<ClientInfo, String> clientKey, WebSocketTransport websocket) {
-        super(false);
+    public PushHttpHandler(Shards sessions, Origins origins, Function<ClientInfo, String> clientKey, PushConfig config,
+            WebSocketTransport websocket, @Nullable PushApiHandler api) {
         this.sessions = sessions;
         this.origins = origins;
         this.clientKey = clientKey;
+        this.config = config;
         this.websocket = websocket;
+        this.api = api;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest req)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (busy) {
+            ReferenceCountUtil.release(req);
+            ctx.close(); // a pipelined request: unsupported
+            return;
+        }
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String path = uri.path();
-        if (!path.startsWith(PREFIX) && !path.equals("/push")) {
+        if (!path.startsWith(PREFIX) && !path.equals("/push") && req.decoderResult().isSuccess()) {
             ctx.fireChannelRead(req); // the application's pages
             return;
         }
+        busy = true;
+        boolean async = false;
         try {
-            route(ctx, req, uri, path.substring(Math.min(path.length(), PREFIX.length())));
+            async = route(ctx, req, uri, path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "");
         } finally {
-            req.release();
+            if (!async) {
+                busy = false;
+                req.release();
+            }
         }
     }
 
-    private void route(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, String route) {
+    /** Handles one request; true when it goes on asynchronously and took over {@code req}. */
+    private boolean route(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, String route) {
         if (!req.decoderResult().isSuccess()) {
-            HttpResponses.error(ctx, req, BAD_REQUEST, "bad-request", "malformed HTTP request");
-            return;
+            Throwable cause = req.decoderResult().cause();
+            if (cause instanceof TooLongHttpLineException) {
+                HttpResponses.error(ctx, req, REQUEST_URI_TOO_LONG, "too-long", "the request line is too long");
+            } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+                HttpResponses.error(ctx, req, REQUEST_HEADER_FIELDS_TOO_LARGE, "too-long", "the request headers are too large");
+            } else {
+                HttpResponses.error(ctx, req, BAD_REQUEST, "bad-request", "malformed HTTP request");
+            }
+            return false;
+        }
+        if (route.startsWith("api/") || route.equals("api")) {
+            if (api == null) {
+                HttpResponses.error(ctx, req, NOT_FOUND, "not-found", "the push API is off (server.push.api-secret)");
+                return false;
+            }
+            return api.handle(ctx, req, uri, route.substring(Math.min(route.length(), 4)), () -> busy = false);
         }
         if (!origins.allows(req)) {
             HttpResponses.error(ctx, req, FORBIDDEN, "origin", "this origin may not use this server");
-            return;
+            return false;
         }
         if (req.method().equals(HttpMethod.OPTIONS)) {
             preflight(ctx, req);
-            return;
+            return false;
         }
-        switch (route) {
-            case "session" -> {
-                if (expect(ctx, req, HttpMethod.POST)) {
-                    create(ctx, req);
-                }
+        return switch (route) {
+            case "session" -> expect(ctx, req, HttpMethod.POST) && create(ctx, req);
+            case "send" -> expect(ctx, req, HttpMethod.POST) && send(ctx, req, uri);
+            case "close" -> expect(ctx, req, HttpMethod.POST) && withSession(ctx, req, uri, s -> {
+                s.close0("client-closed");
+                HttpResponses.json(ctx, req, OK, "{}", cors(req));
+            });
+            case "ws" -> expect(ctx, req, HttpMethod.GET) && websocket(ctx, req, uri);
+            case "sse" -> expect(ctx, req, HttpMethod.GET) && stream(ctx, req, uri, SseHandler.TRANSPORT);
+            case "stream" -> expect(ctx, req, HttpMethod.GET) && stream(ctx, req, uri, XhrStreamingHandler.TRANSPORT);
+            case "iframe" -> expect(ctx, req, HttpMethod.GET) && stream(ctx, req, uri, IframeHandler.TRANSPORT);
+            case "poll" -> expect(ctx, req, HttpMethod.GET) && poll(ctx, req, uri);
+            default -> {
+                HttpResponses.error(ctx, req, NOT_FOUND, "not-found", "no such push endpoint");
+                yield false;
             }
-            case "send" -> {
-                if (expect(ctx, req, HttpMethod.POST)) {
-                    send(ctx, req, uri);
-                }
-            }
-            case "close" -> {
-                if (expect(ctx, req, HttpMethod.POST)) {
-                    withSession(ctx, req, uri, s -> {
-                        s.close0("client-closed");
-                        HttpResponses.json(ctx, req, OK, "{}", cors(req));
-                    });
-                }
-            }
-            case "ws" -> {
-                if (expect(ctx, req, HttpMethod.GET)) {
-                    websocket.upgrade(ctx, req, uri);
-                }
-            }
-            default -> HttpResponses.error(ctx, req, NOT_FOUND, "not-found", "no such push endpoint");
-        }
+        };
     }
 
     private boolean expect(ChannelHandlerContext ctx, FullHttpRequest req, HttpMethod method) {
@@ -130,24 +178,34 @@ public final class PushHttpHandler extends SimpleChannelInboundHandler<FullHttpR
         return false;
     }
 
-    private void create(ChannelHandlerContext ctx, FullHttpRequest req) {
+    private boolean create(ChannelHandlerContext ctx, FullHttpRequest req) {
         ClientInfo client = clientInfo(ctx, req);
         String key = clientKey.apply(client);
         String refused = sessions.admit(key);
         if (refused != null) {
-            HttpResponseStatus status = refused.equals("server-full") ? SERVICE_UNAVAILABLE : TOO_MANY_REQUESTS;
-            String why = refused.equals("server-full")
-                    ? "this server has as many sessions as it may hold; try again later"
-                    : "too many sessions from your address; close another tab or wait";
-            HttpResponses.error(ctx, req, status, refused, why);
-            return;
+            refuse(ctx, req, refused);
+            return false;
         }
         Session s = sessions.create(client, key);
-        HttpResponses.json(ctx, req, CREATED, "{\"session\":\"" + s.id() + "\",\"token\":\"" + s.token()
-                + "\",\"heartbeat\":" + sessions.heartbeat().toMillis() + "}", cors(req));
+        HttpResponses.json(ctx, req, CREATED, created(s, sessions), cors(req));
+        return false;
     }
 
-    private void send(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
+    /** The answer to a session creation: {@code {"session":..,"token":..,"heartbeat":..}}. */
+    public static String created(Session s, Shards sessions) {
+        return "{\"session\":\"" + s.id() + "\",\"token\":\"" + s.token() + "\",\"heartbeat\":"
+                + sessions.heartbeat().toMillis() + "}";
+    }
+
+    /** 503 or 429 for a refused admission. */
+    public static void refuse(ChannelHandlerContext ctx, FullHttpRequest req, String refused) {
+        boolean full = refused.equals("server-full");
+        HttpResponses.error(ctx, req, full ? SERVICE_UNAVAILABLE : TOO_MANY_REQUESTS, refused, full
+                ? "this server has as many sessions as it may hold; try again later"
+                : "too many sessions from your address; close another tab or wait");
+    }
+
+    private boolean send(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
         List<ClientMessage> messages;
         try {
             String body = StandardCharsets.UTF_8.newDecoder()
@@ -156,47 +214,166 @@ public final class PushHttpHandler extends SimpleChannelInboundHandler<FullHttpR
             messages = ClientMessages.parse(body);
         } catch (CharacterCodingException e) {
             HttpResponses.error(ctx, req, BAD_REQUEST, "bad-message", "body is not UTF-8");
-            return;
+            return false;
         } catch (BadMessageException e) {
             HttpResponses.error(ctx, req, BAD_REQUEST, "bad-message", e.getMessage());
-            return;
+            return false;
         }
-        withSession(ctx, req, uri, s -> {
+        return withSession(ctx, req, uri, s -> {
             s.received0(messages);
-            s.ack0();
             HttpResponses.json(ctx, req, OK, "{\"ack\":" + s.lastClientSeq0() + "}", cors(req));
         });
     }
 
-    /**
-     * Finds the session named by the request, moves the connection to its shard and runs {@code
-     * then} there; or answers 403.
-     */
-    private void withSession(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, java.util.function.Consumer<Session> then) {
-        String id = param(uri, "session");
-        String token = req.headers().get(TOKEN_HEADER);
-        if (token == null) {
-            token = param(uri, "token");
+    private boolean websocket(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
+        Long last = last(ctx, req, uri, false);
+        if (last == null) {
+            return false;
         }
+        String id = param(uri, "session");
+        String token = token(req, uri);
         if (!SessionIds.isWellFormed(id) || token == null) {
             forbidden(ctx, req);
-            return;
+            return false;
         }
-        String t = token;
+        if (misdirected(ctx, req, id)) {
+            return false;
+        }
         Shard shard = sessions.shardFor(id);
-        req.retain();
         shard.adopt(ctx.channel(), () -> {
+            Session s = shard.find0(id, token);
+            if (s == null) {
+                sessions.counters().forbidden();
+            }
+            websocket.upgrade0(ctx, req, s, last);
+        });
+        return true;
+    }
+
+    private boolean stream(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, String transport) {
+        Long last = last(ctx, req, uri, transport.equals(SseHandler.TRANSPORT));
+        if (last == null) {
+            return false;
+        }
+        IframeChunkEncoder iframe = null;
+        if (transport.equals(IframeHandler.TRANSPORT)) {
+            String callback = param(uri, "callback");
+            if (callback == null || !IframeChunkEncoder.CALLBACK.matcher(callback).matches()) {
+                HttpResponses.error(ctx, req, BAD_REQUEST, "bad-request",
+                        "callback must be a plain JavaScript identifier ([A-Za-z_$][A-Za-z0-9_$]*, at most 64)");
+                return false;
+            }
+            byte[] nonce = new byte[16];
+            NONCES.nextBytes(nonce);
+            iframe = new IframeChunkEncoder(callback, Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
+        }
+        IframeChunkEncoder encoder = iframe;
+        HttpHeaders headers = cors(req);
+        return withSession(ctx, req, uri, s -> {
+            HttpStreamHandler h = switch (transport) {
+                case SseHandler.TRANSPORT -> new SseHandler(headers, s, last, config, sessions.counters());
+                case XhrStreamingHandler.TRANSPORT -> new XhrStreamingHandler(headers, s, last, config, sessions.counters());
+                default -> {
+                    headers.set("Content-Security-Policy", encoder.contentSecurityPolicy());
+                    yield new IframeHandler(encoder, headers, s, last, config, sessions.counters());
+                }
+            };
+            ctx.pipeline().addAfter(ctx.name(), "push-stream", h);
+            h.begin0(); // stays busy: nothing may follow on this connection
+        }, true);
+    }
+
+    private boolean poll(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
+        Long last = last(ctx, req, uri, false);
+        if (last == null) {
+            return false;
+        }
+        boolean wait = !"0".equals(param(uri, "wait"));
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        HttpHeaders headers = cors(req);
+        return withSession(ctx, req, uri, s -> {
+            LongPollHandler h = new LongPollHandler(headers, keepAlive, wait, () -> busy = false, s, last, config,
+                    sessions.counters());
+            ctx.pipeline().addAfter(ctx.name(), "push-poll", h);
+            h.begin0();
+        }, true);
+    }
+
+    /** {@code last} from the query (or, for SSE, {@code Last-Event-ID}); null after answering 400. */
+    private static @Nullable Long last(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, boolean sse) {
+        String l = param(uri, "last");
+        if (sse && req.headers().contains("Last-Event-ID")) {
+            l = req.headers().get("Last-Event-ID");
+        }
+        try {
+            long last = l == null ? 0 : Long.parseLong(l);
+            if (last < 0) {
+                throw new NumberFormatException();
+            }
+            return last;
+        } catch (NumberFormatException e) {
+            HttpResponses.error(ctx, req, BAD_REQUEST, "bad-request", "last must be a whole number >= 0");
+            return null;
+        }
+    }
+
+    private boolean withSession(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, Consumer<Session> then) {
+        return withSession(ctx, req, uri, then, false);
+    }
+
+    /**
+     * Finds the session named by the request, moves the connection to its shard and runs {@code
+     * then} there; or answers 403. Returns true (the request goes on asynchronously) unless it
+     * answered at once. With {@code holds}, the connection stays busy after {@code then} (a stream
+     * or a poll frees it itself).
+     */
+    private boolean withSession(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, Consumer<Session> then,
+            boolean holds) {
+        String id = param(uri, "session");
+        String token = token(req, uri);
+        if (!SessionIds.isWellFormed(id) || token == null) {
+            forbidden(ctx, req);
+            return false;
+        }
+        if (misdirected(ctx, req, id)) {
+            return false;
+        }
+        Shard shard = sessions.shardFor(id);
+        shard.adopt(ctx.channel(), () -> {
+            boolean held = false;
             try {
-                Session s = shard.find0(id, t);
+                Session s = shard.find0(id, token);
                 if (s == null) {
+                    sessions.counters().forbidden();
                     forbidden(ctx, req);
                 } else {
                     then.accept(s);
+                    held = holds;
                 }
             } finally {
                 req.release();
+                if (!held) {
+                    busy = false;
+                }
             }
         });
+        return true;
+    }
+
+    /** A session of another node: 421 naming the node that owns it (the load balancer routes by it). */
+    private boolean misdirected(ChannelHandlerContext ctx, FullHttpRequest req, String id) {
+        String node = SessionIds.node(id);
+        if (node.equals(sessions.node())) {
+            return false;
+        }
+        HttpResponses.json(ctx, req, MISDIRECTED_REQUEST, "{\"error\":\"wrong-node\",\"message\":\"this session belongs to node "
+                + node + "\",\"node\":\"" + node + "\"}", cors(req));
+        return true;
+    }
+
+    private static @Nullable String token(FullHttpRequest req, QueryStringDecoder uri) {
+        String token = req.headers().get(TOKEN_HEADER);
+        return token != null ? token : param(uri, "token");
     }
 
     public static void forbidden(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -224,7 +401,7 @@ public final class PushHttpHandler extends SimpleChannelInboundHandler<FullHttpR
         return h;
     }
 
-    public static String param(QueryStringDecoder uri, String name) {
+    public static @Nullable String param(QueryStringDecoder uri, String name) {
         List<String> v = uri.parameters().get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
     }

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * <p>Every payload is made safe for an HTML script context once, here: {@code <}, {@code >},
  * {@code &}, U+2028 and U+2029 become {@code \}{@code uXXXX} escapes. These characters can only
  * occur inside JSON strings, where the escape means the same, so the JSON is unchanged for a
- * JSON parser and network text can never close a {@code <script>} in the iframe transport.
+ * JSON parser and network text can never close a {@code <script>} in the iframe transport. Raw
+ * line breaks (whitespace between tokens) become spaces, so an envelope is always one line.
  */
 public final class Envelopes {
     private static final byte[] EVENT_OPEN = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
@@ -30,6 +31,10 @@ public final class Envelopes {
                 case '&' -> "\\u0026";
                 case '\u2028' -> "\\u2028";
                 case '\u2029' -> "\\u2029";
+                // Raw line breaks can only be whitespace between JSON tokens (inside strings JSON
+                // escapes them): a space means the same, and keeps every envelope on one line for
+                // the line-framed transports (SSE, XHR streaming).
+                case '\n', '\r' -> " ";
                 default -> null;
             };
             if (esc != null) {

@@ -1,82 +1,155 @@
 package org.halley.push.transport.websocket;
 
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.CodecException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import io.netty.util.ReferenceCountUtil;
+import org.halley.config.PushConfig;
+import org.halley.push.PushCounters;
 import org.halley.push.Session;
-import org.halley.push.SessionIds;
-import org.halley.push.Shard;
-import org.halley.push.Shards;
-import org.halley.push.http.HttpResponses;
-import org.halley.push.http.PushHttpHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Upgrades {@code /push/ws} requests. The session is looked up on its shard after the connection
- * has moved there; an unknown session or wrong token still completes the handshake and is then
- * closed with 4403, because a browser cannot read the status of a refused handshake.
+ * Upgrades {@code /push/ws} requests and builds the WebSocket pipeline: protocol (handshake,
+ * pings, the closing handshake, UTF-8 and frame checks), optional permessage-deflate with a bound
+ * on the inflated size, aggregation of fragments up to {@code max-message-bytes}, then the
+ * endpoint. An unknown session or wrong token still completes the handshake and is then closed with
+ * 4403, because a browser cannot read the status of a refused handshake.
  */
 public final class WebSocketTransport {
     public static final String PATH = "/push/ws";
+    /** Events smaller than this go uncompressed: deflating them gains little and costs zlib state. */
+    static final int COMPRESS_FROM_BYTES = 1024;
 
-    private final Shards shards;
-    private final int maxMessageBytes;
+    private final PushConfig config;
+    private final PushCounters counters;
 
-    public WebSocketTransport(Shards shards, int maxMessageBytes) {
-        this.shards = shards;
-        this.maxMessageBytes = maxMessageBytes;
+    public WebSocketTransport(PushConfig config, PushCounters counters) {
+        this.config = config;
+        this.counters = counters;
     }
 
-    public void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
-        String id = PushHttpHandler.param(uri, "session");
-        String token = PushHttpHandler.param(uri, "token");
-        long last;
-        try {
-            String l = PushHttpHandler.param(uri, "last");
-            last = l == null ? 0 : Long.parseLong(l);
-            if (last < 0) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            HttpResponses.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad-request", "last must be a whole number >= 0");
-            return;
-        }
-        if (!SessionIds.isWellFormed(id) || token == null) {
-            PushHttpHandler.forbidden(ctx, req);
-            return;
-        }
-        Shard shard = shards.shardFor(id);
-        req.retain();
-        shard.adopt(ctx.channel(), () -> {
-            Session session = shard.find0(id, token);
-            ChannelPipeline p = ctx.pipeline();
-            p.addAfter(ctx.name(), "ws-protocol", new WebSocketServerProtocolHandler(protocolConfig()));
-            p.addAfter("ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
-            p.addAfter("ws-aggregator", "ws-session", new WebSocketHandler(session, last, shards.heartbeat()));
-            ctx.fireChannelRead(req); // the protocol handler answers the handshake and releases req
-            p.remove(ctx.handler());
-            if (p.get("app") != null) {
-                p.remove("app");
-            }
-        });
+    /**
+     * Completes the handshake for {@code session} (null: closes with 4403 once open). On the
+     * session's shard loop; takes over the caller's reference to {@code req}.
+     */
+    public void upgrade0(ChannelHandlerContext ctx, FullHttpRequest req, @Nullable Session session, long last) {
+        ChannelHandler endpoint = session == null ? new Forbidden() : new WebSocketHandler(session, last, config, counters);
+        install(ctx, req, PATH, config, endpoint);
     }
 
-    private WebSocketServerProtocolConfig protocolConfig() {
+    /**
+     * Replaces the HTTP handlers from {@code ctx} on with the WebSocket pipeline ending in {@code
+     * endpoint}, and answers the handshake. Takes over the caller's reference to {@code req}. The
+     * conformance test server uses it with an echo endpoint.
+     */
+    public static void install(ChannelHandlerContext ctx, FullHttpRequest req, String path, PushConfig config, ChannelHandler endpoint) {
+        ChannelPipeline p = ctx.pipeline();
+        String after = ctx.name();
+        if (config.compression()) {
+            p.addAfter(after, "ws-compression", new WebSocketServerExtensionHandler(deflate(config.maxMessageBytes())));
+            after = "ws-compression";
+        }
+        p.addAfter(after, "ws-protocol", new WebSocketServerProtocolHandler(protocolConfig(path, config)));
+        p.addAfter("ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
+        p.addAfter("ws-aggregator", "ws-endpoint", endpoint);
+        ctx.fireChannelRead(req); // the protocol handler answers the handshake and releases req
+        p.remove(ctx.handler());
+        if (p.get("app") != null) {
+            p.remove("app");
+        }
+    }
+
+    private static PerMessageDeflateServerExtensionHandshaker deflate(int maxMessageBytes) {
+        WebSocketExtensionFilterProvider filters = new WebSocketExtensionFilterProvider() {
+            @Override
+            public WebSocketExtensionFilter encoderFilter() {
+                return frame -> frame.content().readableBytes() < COMPRESS_FROM_BYTES;
+            }
+
+            @Override
+            public WebSocketExtensionFilter decoderFilter() {
+                return WebSocketExtensionFilter.NEVER_SKIP;
+            }
+        };
+        // maxAllocation bounds what one frame may inflate to; the aggregator bounds the message.
+        return new PerMessageDeflateServerExtensionHandshaker(6, false, 15, true, false, filters, maxMessageBytes);
+    }
+
+    private static WebSocketServerProtocolConfig protocolConfig(String path, PushConfig config) {
         return WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath(PATH)
+                .websocketPath(path)
                 .checkStartsWith(true)
                 .handshakeTimeoutMillis(10_000)
+                .forceCloseTimeoutMillis(2_000)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(maxMessageBytes)
-                        .allowExtensions(false)
+                        .maxFramePayloadLength(config.maxMessageBytes())
+                        .allowExtensions(config.compression())
                         .withUTF8Validator(true)
                         .closeOnProtocolViolation(true)
                         .build())
                 .build();
+    }
+
+    /** Sends a close frame with {@code code}, then closes the connection. */
+    static void close(ChannelHandlerContext ctx, int code, String reason) {
+        if (ctx.channel().isActive()) {
+            String r = reason.length() > 100 ? reason.substring(0, 100) : reason; // at most 123 bytes
+            ctx.writeAndFlush(new CloseWebSocketFrame(code, r)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * Ends the connection after an error in the pipeline: 1009 for a message past the limit (also
+     * one that inflates past it); the frame decoder has already answered protocol violations.
+     */
+    public static void closeOnError(ChannelHandlerContext ctx, Throwable cause, @Nullable PushCounters counters) {
+        if (cause instanceof TooLongFrameException || cause instanceof DecompressionException
+                || cause instanceof CodecException && cause.getCause() instanceof DecompressionException) {
+            if (counters != null) {
+                counters.tooLarge();
+            }
+            close(ctx, WebSocketCloseCodes.MESSAGE_TOO_BIG, "message too big");
+            return;
+        }
+        if (cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() != null
+                && c.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code() && counters != null) {
+            counters.tooLarge();
+        }
+        ctx.close();
+    }
+
+    /** The endpoint for an unknown session or a wrong token. */
+    private static final class Forbidden extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof HandshakeComplete) {
+                close(ctx, WebSocketCloseCodes.FORBIDDEN, "forbidden");
+            }
+            ReferenceCountUtil.release(evt);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
     }
 }
