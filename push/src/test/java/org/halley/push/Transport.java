@@ -132,6 +132,8 @@ enum Transport {
 
     static final class WsConnection extends Connection implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
+        /** Whether to send {@code {"type":"hb"}} every 150 ms, as a client must. */
+        volatile boolean heartbeats = true;
         WebSocket socket;
 
         @Override
@@ -139,6 +141,16 @@ enum Transport {
             socket = http.newWebSocketBuilder().header("Origin", ORIGIN)
                     .buildAsync(URI.create("ws://127.0.0.1:" + port + WEBSOCKET.path(session, token, last)), this)
                     .join();
+            Thread.ofVirtual().start(() -> {
+                while (!ended && heartbeats) {
+                    try {
+                        Thread.sleep(150);
+                        send("{\"type\":\"hb\"}");
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
         }
 
         @Override
@@ -166,11 +178,12 @@ enum Transport {
 
         @Override
         void abort() {
+            ended = true;
             socket.abort();
         }
 
         @Override
-        void send(String json) {
+        synchronized void send(String json) {
             socket.sendText(json, true).join();
         }
     }

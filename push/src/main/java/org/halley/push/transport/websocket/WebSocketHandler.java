@@ -51,8 +51,11 @@ final class WebSocketHandler extends org.halley.push.transport.AbstractDownstrea
         lastReadNanos = System.nanoTime();
         try {
             if (msg instanceof TextWebSocketFrame text) {
-                session.received0(ClientMessages.parse(text.text()));
-                session.ack0(this);
+                java.util.List<ClientMessages.ClientMessage> messages = ClientMessages.parse(text.text());
+                if (!messages.isEmpty()) { // a heartbeat needs no ack
+                    session.received0(messages);
+                    session.ack0(this);
+                }
             } else if (msg instanceof BinaryWebSocketFrame) {
                 WebSocketTransport.close(ctx, WebSocketCloseCodes.UNSUPPORTED_DATA, "text frames only");
             } else if (!(msg instanceof WebSocketFrame)) {
