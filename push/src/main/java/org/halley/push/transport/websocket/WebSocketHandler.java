@@ -22,7 +22,7 @@ import org.halley.push.wire.ClientMessages.BadMessageException;
 final class WebSocketHandler extends org.halley.push.transport.AbstractDownstream {
     static final String TRANSPORT = "websocket";
 
-    private long lastReadNanos = System.nanoTime();
+    private int quietTicks; // heartbeat intervals without a frame from the client
 
     WebSocketHandler(Session session, long last, PushConfig config, PushCounters counters) {
         super(session, last, config, counters);
@@ -31,7 +31,6 @@ final class WebSocketHandler extends org.halley.push.transport.AbstractDownstrea
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof HandshakeComplete) {
-            lastReadNanos = System.nanoTime();
             start0();
         }
         ctx.fireUserEventTriggered(evt);
@@ -39,7 +38,7 @@ final class WebSocketHandler extends org.halley.push.transport.AbstractDownstrea
 
     @Override
     protected void tick() {
-        if (System.nanoTime() - lastReadNanos > 3 * config.heartbeat().toNanos()) {
+        if (++quietTicks >= 3) {
             session.cut0(this, Cut.BEHIND);
             return;
         }
@@ -48,7 +47,7 @@ final class WebSocketHandler extends org.halley.push.transport.AbstractDownstrea
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastReadNanos = System.nanoTime();
+        quietTicks = 0;
         try {
             if (msg instanceof TextWebSocketFrame text) {
                 java.util.List<ClientMessages.ClientMessage> messages = ClientMessages.parse(text.text());
