@@ -121,6 +121,11 @@ public final class PushHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a reset connection, or a decoder failure: nothing to answer
+    }
+
     /** Handles one request; true when it goes on asynchronously and took over {@code req}. */
     private boolean route(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, String route) {
         if (!req.decoderResult().isSuccess()) {

@@ -104,6 +104,11 @@ public abstract class AbstractDownstream extends ChannelInboundHandlerAdapter im
         ctx.fireChannelInactive();
     }
 
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a reset connection, mostly; the session lingers and the browser resumes
+    }
+
     private void stopTimers() {
         if (ticker != null) {
             ticker.cancel(false);

@@ -73,8 +73,10 @@ public final class WebSocketTransport {
         p.addAfter("ws-aggregator", "ws-endpoint", endpoint);
         ctx.fireChannelRead(req); // the protocol handler answers the handshake and releases req
         p.remove(ctx.handler());
-        if (p.get("app") != null) {
-            p.remove("app");
+        for (String http : new String[] {"push", "app"}) {
+            if (p.get(http) != null) {
+                p.remove(http);
+            }
         }
     }
 
@@ -104,7 +106,9 @@ public final class WebSocketTransport {
                         .maxFramePayloadLength(config.maxMessageBytes())
                         .allowExtensions(config.compression())
                         .withUTF8Validator(true)
-                        .closeOnProtocolViolation(true)
+                        // We answer violations ourselves (closeOnError): Netty's decoder sends no close
+                        // code for a bad close frame, which the closing handshake requires.
+                        .closeOnProtocolViolation(false)
                         .build())
                 .build();
     }
@@ -119,7 +123,8 @@ public final class WebSocketTransport {
 
     /**
      * Ends the connection after an error in the pipeline: 1009 for a message past the limit (also
-     * one that inflates past it); the frame decoder has already answered protocol violations.
+     * one that inflates past it); the status the frame decoder chose for a protocol violation
+     * (1002, 1007 for bad UTF-8).
      */
     public static void closeOnError(ChannelHandlerContext ctx, Throwable cause, @Nullable PushCounters counters) {
         if (cause instanceof TooLongFrameException || cause instanceof DecompressionException
@@ -130,9 +135,17 @@ public final class WebSocketTransport {
             close(ctx, WebSocketCloseCodes.MESSAGE_TOO_BIG, "message too big");
             return;
         }
-        if (cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() != null
-                && c.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code() && counters != null) {
-            counters.tooLarge();
+        if (cause instanceof CorruptedWebSocketFrameException c) {
+            WebSocketCloseStatus status = c.closeStatus() == null ? WebSocketCloseStatus.PROTOCOL_ERROR : c.closeStatus();
+            int code = status.code();
+            if (code == WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code() && "Invalid close frame body".equals(c.getMessage())) {
+                code = WebSocketCloseStatus.PROTOCOL_ERROR.code(); // a 1-byte close body: RFC 6455 makes it a protocol error
+            }
+            if (code == WebSocketCloseStatus.MESSAGE_TOO_BIG.code() && counters != null) {
+                counters.tooLarge();
+            }
+            close(ctx, code, c.getMessage() == null ? status.reasonText() : c.getMessage());
+            return;
         }
         ctx.close();
     }
