@@ -1,31 +1,42 @@
-// Halley push client: sessions, transports, resume. No dependencies; an ES module.
+// Halley push client: sessions, five transports with fallback, resume. No dependencies; an ES module.
 // The wire protocol is specified in docs/protocol.md.
 //
-//   const client = new HalleyClient({ onEvent: e => ..., onState: s => ... });
+//   const client = new HalleyClient({ onEvent: (e, seq) => ..., onState: s => ... });
 //   await client.start();
 //   client.send({ op: 'say', network: 'demo', target: '#halley', text: 'hi' });
 
 const MAX_BACKOFF_MS = 30000;
+/** Best first. Streaming before long polling: a poll per message costs a round trip. */
+export const TRANSPORT_ORDER = ['websocket', 'sse', 'xhr-streaming', 'iframe', 'long-polling'];
+const STREAMING = new Set(['sse', 'xhr-streaming', 'iframe']);
 
 /** One push session and the connection carrying it. */
 export class HalleyClient {
   /**
    * @param {object} options
    * @param {string} [options.base] URL of the Halley server ('' for this page's origin)
-   * @param {string[]} [options.transports] transports to use, best first (default: all known)
+   * @param {string[]} [options.transports] transports to use, best first (default: all this
+   *     browser has, in TRANSPORT_ORDER); one name forces that transport
+   * @param {{session: string, token: string, heartbeat: number}} [options.session] a session the
+   *     application created for this page (prebind) instead of creating one
+   * @param {number} [options.helloTimeout] ms to wait for a connection's hello before taking the
+   *     transport for blocked (a proxy that buffers streams); default 6000
    * @param {(event: any, seq: number) => void} [options.onEvent] each event, once, in order
    * @param {(state: object) => void} [options.onState] connection state changes
-   * @param {(info: {lost: boolean}) => void} [options.onReset] events were lost (or the session was
-   *     replaced by a new one): the application should rebuild its view
+   * @param {(info: {lost: boolean, renewed?: boolean}) => void} [options.onReset] events were lost
+   *     (or the session was replaced by a new one): the application should rebuild its view
    * @param {(reason: string) => void} [options.onClosed] the session ended for good
    */
   constructor(options = {}) {
     this.base = options.base ?? '';
-    this.transports = (options.transports ?? Object.keys(TRANSPORTS)).filter(t => TRANSPORTS[t]);
+    const wanted = (options.transports ?? TRANSPORT_ORDER).filter(t => TRANSPORTS[t] && TRANSPORTS[t].supported());
+    this.transports = wanted.length ? wanted : TRANSPORT_ORDER.filter(t => TRANSPORTS[t].supported());
+    this.helloTimeout = options.helloTimeout ?? 6000;
     this.onEvent = options.onEvent ?? (() => {});
     this.onState = options.onState ?? (() => {});
     this.onReset = options.onReset ?? (() => {});
     this.onClosed = options.onClosed ?? (() => {});
+    this.prebound = options.session ?? null;
     this.session = null;   // {session, token, heartbeat}
     this.last = 0;         // last event seq delivered
     this.outbox = [];      // [{cseq, data}] not yet acknowledged
@@ -33,16 +44,17 @@ export class HalleyClient {
     this.sentUpTo = 0;     // highest cseq written on the current connection
     this.posting = false;  // a POST is in flight (POSTs go one at a time, to keep order)
     this.attempt = 0;      // failed connects in a row
-    this.transportIndex = 0;
+    this.index = 0;        // into this.transports
     this.conn = null;
     this.state = { name: 'idle', transport: null, retryAt: 0 };
     this.timers = {};
   }
 
-  /** Creates a session and connects. */
+  /** Creates a session (unless one was given) and connects. */
   async start() {
     this._setState('connecting');
-    await this._createSession();
+    if (this.prebound) this.session = this.prebound;
+    else await this._createSession();
     this._connect();
   }
 
@@ -62,8 +74,7 @@ export class HalleyClient {
   /** Ends the session on the server and stops. */
   stop() {
     this._clearTimers();
-    if (this.conn) this.conn.close();
-    this.conn = null;
+    this._drop();
     if (this.session) {
       fetch(this._url('/push/close'), { method: 'POST', headers: this._headers(), keepalive: true }).catch(() => {});
     }
@@ -81,12 +92,12 @@ export class HalleyClient {
           this.last = 0;
           return;
         }
-        const err = await res.json().catch(() => ({}));
-        if (res.status === 403) throw new Error(err.message || 'refused');
+        if (res.status === 403) throw new Error((await res.json().catch(() => ({}))).message || 'refused');
       } catch (e) {
-        if (e.message === 'refused') throw e;
+        if (!(e instanceof TypeError)) throw e; // TypeError: the network; anything else is the server's no
       }
-      await this._backoff();
+      this.attempt++;
+      await new Promise(r => this._later(r, false));
     }
   }
 
@@ -99,30 +110,44 @@ export class HalleyClient {
     return { 'Content-Type': 'application/json', 'X-Halley-Token': this.session.token };
   }
 
-  _connect() {
-    const name = this.transports[this.transportIndex % this.transports.length];
-    this._setState(this.attempt === 0 ? 'connecting' : 'reconnecting', name);
-    this.conn = new TRANSPORTS[name](this);
-    this.conn.open();
-    this._watch();
+  _heartbeat() {
+    return (this.session && this.session.heartbeat) || 25000;
   }
 
-  // Called by transports.
-  _received(msg) {
+  _connect() {
+    const name = this.transports[this.index % this.transports.length];
+    this._setState(this.attempt === 0 ? 'connecting' : 'reconnecting', name);
+    const conn = this.conn = new TRANSPORTS[name](this);
+    conn.name = name;
+    conn.open();
+    clearTimeout(this.timers.hello);
+    this.timers.hello = setTimeout(() => {
+      if (conn !== this.conn || conn.hello) return;
+      conn.buffered = STREAMING.has(name); // bytes held back somewhere: every stream will be
+      conn.close();
+      this._ended(conn, 0);
+    }, this.helloTimeout);
+  }
+
+  // Called by transports with each message.
+  _received(conn, msg) {
+    if (conn !== this.conn) return;
     this._watch();
     if (typeof msg.seq === 'number' && 'event' in msg) {
       if (msg.seq <= this.last) return;                 // already delivered (a resend)
-      if (msg.seq !== this.last + 1) { this._lost(`gap ${this.last} -> ${msg.seq}`); return; }
+      if (msg.seq !== this.last + 1) { this._lost(); return; }
       this.last = msg.seq;
       this.onEvent(msg.event, msg.seq);
       return;
     }
     switch (msg.type) {
       case 'hello':
+        conn.hello = Date.now();
+        clearTimeout(this.timers.hello);
         this.attempt = 0;
         this._acked(msg.ack);
         this.sentUpTo = msg.ack;   // resend whatever the server has not processed
-        this._setState('live', this.conn && this.conn.name);
+        this._setState('live', conn.name);
         this._flushOutbox();
         break;
       case 'reset':
@@ -134,54 +159,98 @@ export class HalleyClient {
         break;
       case 'close':
         this._clearTimers();
+        this._drop();
         this._setState('closed');
         this.onClosed(msg.reason);
-        break;
-      case 'hb':
         break;
     }
   }
 
-  /** The transport ended. `code` follows the WebSocket close codes of docs/protocol.md. */
+  /**
+   * The connection ended. `code` is a WebSocket close code of docs/protocol.md (4403: the session
+   * is unknown), or 0 for an HTTP transport's end.
+   */
   _ended(conn, code) {
     if (conn !== this.conn) return;
     this.conn = null;
+    clearTimeout(this.timers.watchdog);
+    clearTimeout(this.timers.hello);
     if (this.state.name === 'closed') return;
+    if (code === 4403) { this._renew(); return; }
     if (code === 4001) { this._setState('closed'); this.onClosed('ended'); return; }
-    if (code === 4403) { this._renew(); return; }       // the server does not know this session (restarted, or another node)
-    if (this.state.name !== 'live') this.transportIndex++; // never got going: try the next transport
-    this.attempt++;
-    this._reconnectLater();
+    if (conn.hello) {
+      // It worked, then ended (a cut, a recycled stream): resume at once, unless it keeps happening.
+      this.quick = Date.now() - conn.hello < 2000 ? (this.quick || 0) + 1 : 0;
+      this.attempt = this.quick;
+      this._reconnectLater(this.quick === 0);
+      return;
+    }
+    this._failed(conn);
   }
 
-  _lost(why) {
-    if (this.conn) { const c = this.conn; this.conn = null; c.close(); }
+  /**
+   * A connection ended before its hello. Ask the server cheaply (an empty POST) whether the session
+   * lives: 403 means it is gone; an answer means this transport is what fails (a proxy), so fall
+   * back; no answer means the network or the server is down, so wait and try the same again.
+   */
+  async _failed(conn) {
     this.attempt++;
-    this._reconnectLater();
+    let verdict = 'network';
+    try {
+      const r = await fetch(this._url('/push/send'), { method: 'POST', headers: this._headers(), body: '[]' });
+      verdict = r.status === 403 ? 'gone' : r.ok ? 'transport' : 'server';
+    } catch (e) { /* network */ }
+    if (this.state.name === 'closed' || this.conn) return;
+    if (verdict === 'gone') { this._renew(); return; }
+    if (verdict === 'transport' && this.transports.length > 1) {
+      const poll = this.transports.indexOf('long-polling');
+      const next = conn.buffered && poll >= 0 ? poll : this.index + 1;
+      if (next < this.transports.length) { this.index = next; this._reconnectLater(true); return; }
+      this.index = 0; // all failed: start over, with backoff
+    }
+    this._reconnectLater(false);
+  }
+
+  _lost() {
+    const c = this.conn;
+    if (!c) return;
+    c.close();
+    this._ended(c, 0);
+  }
+
+  /** Closes the connection without reporting its end. */
+  _drop() {
+    const c = this.conn;
+    this.conn = null;
+    if (c) c.close();
   }
 
   async _renew() {
+    this._drop();
+    if (this.prebound) { this._setState('closed'); this.onClosed('expired'); return; }
     this.session = null;
     this.outbox = [];
     this.nextCseq = 1;
+    this.sentUpTo = 0;
     this._setState('reconnecting');
     await this._createSession();
     this.onReset({ lost: true, renewed: true });
     this._connect();
   }
 
-  _reconnectLater() {
-    const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.attempt, 10)) * (0.5 + Math.random());
-    this._setState('reconnecting', null, Date.now() + delay);
+  /** Reconnects now (a small jitter only) or after a jittered exponential backoff. */
+  _reconnectLater(now) {
     clearTimeout(this.timers.reconnect);
-    this.timers.reconnect = setTimeout(() => this._connect(), delay);
+    this.timers.reconnect = this._later(() => this._connect(), now);
   }
 
-  _backoff() {
-    this.attempt++;
-    const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.attempt, 10)) * (0.5 + Math.random());
-    this._setState('reconnecting', null, Date.now() + delay);
-    return new Promise(r => setTimeout(r, delay));
+  /** Runs `f` after a jittered delay: about 0.5 s × 2^attempt, at most 30 s; or at once-ish. */
+  _later(f, now) {
+    if (!now) this.attempt = Math.max(this.attempt, 1);
+    const base = now ? 50 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.attempt - 1, 10));
+    const delay = base * (0.5 + Math.random());
+    this._setState('reconnecting', this.state.transport, Date.now() + delay);
+    return setTimeout(f, delay);
   }
 
   _acked(ack) {
@@ -202,14 +271,17 @@ export class HalleyClient {
     fetch(this._url('/push/send'), { method: 'POST', headers: this._headers(), body: JSON.stringify(batch) })
       .then(r => r.ok ? r.json() : Promise.reject(r.status))
       .then(r => { this.posting = false; this._acked(r.ack); this.sentUpTo = Math.max(this.sentUpTo, r.ack); this._flushOutbox(); })
-      .catch(() => { this.posting = false; }); // kept in the outbox; resent after the next hello
+      .catch(status => {
+        this.posting = false; // kept in the outbox; tried again soon, and after the next hello
+        if (status === 403) this._renew();
+        else { clearTimeout(this.timers.post); this.timers.post = setTimeout(() => this._flushOutbox(), 1000); }
+      });
   }
 
   /** Takes the connection for dead when the server is silent for 2.5 heartbeats. */
   _watch() {
     clearTimeout(this.timers.watchdog);
-    const hb = (this.session && this.session.heartbeat) || 25000;
-    this.timers.watchdog = setTimeout(() => this._lost('silent'), hb * 2.5);
+    this.timers.watchdog = setTimeout(() => this._lost(), this._heartbeat() * 2.5);
   }
 
   _clearTimers() {
@@ -224,21 +296,18 @@ export class HalleyClient {
 
 /** WebSocket: envelopes down and messages up as text frames. */
 class WebSocketTransport {
-  constructor(client) {
-    this.client = client;
-    this.name = 'websocket';
-  }
+  static supported() { return typeof WebSocket === 'function'; }
+
+  constructor(client) { this.c = client; }
 
   open() {
-    const c = this.client;
-    const http = new URL(c._url('/push/ws', { token: c.session.token, last: String(c.last) }), location.href);
-    http.protocol = http.protocol === 'https:' ? 'wss:' : 'ws:';
-    this.ws = new WebSocket(http.href);
-    this.ws.onmessage = e => { try { c._received(JSON.parse(e.data)); } catch (err) { /* not ours */ } };
-    this.ws.onclose = e => { clearInterval(this.beat); c._ended(this, e.code); };
-    this.ws.onopen = () => {
-      this.beat = setInterval(() => this._raw({ type: 'hb' }), c.session.heartbeat || 25000);
-    };
+    const c = this.c;
+    const url = new URL(c._url('/push/ws', { token: c.session.token, last: String(c.last) }), location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = this.ws = new WebSocket(url.href);
+    ws.onmessage = e => c._received(this, JSON.parse(e.data));
+    ws.onclose = e => { clearInterval(this.beat); c._ended(this, e.code); };
+    ws.onopen = () => { this.beat = setInterval(() => this._raw({ type: 'hb' }), c._heartbeat()); };
   }
 
   send(batch) {
@@ -253,8 +322,136 @@ class WebSocketTransport {
 
   close() {
     clearInterval(this.beat);
-    if (this.ws) { this.ws.onclose = null; this.ws.close(); }
+    if (this.ws) { this.ws.onclose = null; this.ws.close(); this.ws = null; }
   }
 }
 
-export const TRANSPORTS = { websocket: WebSocketTransport };
+/** Server-Sent Events. We reconnect ourselves (with `last`), so EventSource's own retry is cut off. */
+class SseTransport {
+  static supported() { return typeof EventSource === 'function'; }
+
+  constructor(client) { this.c = client; }
+
+  open() {
+    const c = this.c;
+    const es = this.es = new EventSource(c._url('/push/sse', { token: c.session.token, last: String(c.last) }));
+    es.onmessage = e => c._received(this, JSON.parse(e.data));
+    es.onerror = () => { this.close(); c._ended(this, 0); };
+  }
+
+  send() { return false; }
+
+  close() {
+    if (this.es) { this.es.onerror = null; this.es.close(); this.es = null; }
+  }
+}
+
+/** XHR streaming, read with fetch: one envelope per line. */
+class XhrStreamingTransport {
+  static supported() { return typeof ReadableStream === 'function' && typeof AbortController === 'function'; }
+
+  constructor(client) { this.c = client; }
+
+  open() {
+    const c = this.c;
+    const ctrl = this.ctrl = new AbortController();
+    fetch(c._url('/push/stream', { last: String(c.last) }), { headers: { 'X-Halley-Token': c.session.token }, signal: ctrl.signal, cache: 'no-store' })
+      .then(async res => {
+        if (!res.ok) throw res.status;
+        const reader = res.body.getReader();
+        const text = new TextDecoder();
+        let buf = '';
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          buf += text.decode(value, { stream: true });
+          let nl;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (line) c._received(this, JSON.parse(line));
+          }
+        }
+        throw 0;
+      })
+      .catch(status => { if (this.ctrl) { this.ctrl = null; c._ended(this, status === 403 ? 4403 : 0); } });
+  }
+
+  send() { return false; }
+
+  close() {
+    const ctrl = this.ctrl;
+    this.ctrl = null;
+    if (ctrl) ctrl.abort();
+  }
+}
+
+/** Hidden-iframe streaming: the server's document calls parent[callback](envelope) per message. */
+class IframeTransport {
+  static supported() { return typeof document === 'object'; }
+
+  constructor(client) { this.c = client; }
+
+  open() {
+    const c = this.c;
+    const cb = this.cb = '_halley' + Math.random().toString(36).slice(2);
+    window[cb] = m => c._received(this, m);
+    const f = this.frame = document.createElement('iframe');
+    f.style.display = 'none';
+    f.onload = () => { this.close(); c._ended(this, 0); }; // the document ended: the stream did
+    f.src = c._url('/push/iframe', { token: c.session.token, last: String(c.last), callback: cb });
+    document.body.appendChild(f);
+  }
+
+  send() { return false; }
+
+  close() {
+    delete window[this.cb];
+    if (this.frame) { this.frame.onload = null; this.frame.remove(); this.frame = null; }
+  }
+}
+
+/** Long polling: each poll answers with a batch; the next one goes out at once. */
+class LongPollingTransport {
+  static supported() { return typeof fetch === 'function'; }
+
+  constructor(client) { this.c = client; }
+
+  open() {
+    this.active = true;
+    this._poll(true);
+  }
+
+  _poll(first) {
+    const c = this.c;
+    const ctrl = this.ctrl = new AbortController();
+    const params = first ? { last: String(c.last), wait: '0' } : { last: String(c.last) };
+    fetch(c._url('/push/poll', params), { headers: { 'X-Halley-Token': c.session.token }, signal: ctrl.signal, cache: 'no-store' })
+      .then(r => r.ok ? r.json() : Promise.reject(r.status))
+      .then(batch => {
+        c._watch();
+        for (const m of batch) {
+          if (!this.active) return;
+          if (m.type === 'hello' && !first) c._acked(m.ack); // one logical connection: one hello
+          else c._received(this, m);
+        }
+        if (this.active) this._poll(false);
+      })
+      .catch(status => { if (this.active) { this.active = false; c._ended(this, status === 403 ? 4403 : 0); } });
+  }
+
+  send() { return false; }
+
+  close() {
+    this.active = false;
+    if (this.ctrl) this.ctrl.abort();
+  }
+}
+
+export const TRANSPORTS = {
+  websocket: WebSocketTransport,
+  sse: SseTransport,
+  'xhr-streaming': XhrStreamingTransport,
+  iframe: IframeTransport,
+  'long-polling': LongPollingTransport,
+};
