@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -80,6 +81,9 @@ public final class PushServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
+                                // Events written by several tasks of one loop turn leave in one write
+                                // (one system call); flushes wait for the end of a read batch.
+                                .addLast("flush", new FlushConsolidationHandler(256, true))
                                 .addLast("http", new HttpServerCodec(8192, 16 * 1024, 8192))
                                 .addLast("aggregator", new PushObjectAggregator(push.maxMessageBytes(), shards.counters()))
                                 .addLast("push", new PushHttpHandler(shards, origins, b.clientKey, push, websocket, api))
@@ -103,6 +107,14 @@ public final class PushServer implements AutoCloseable {
     /** What the push core has done so far (slow consumers cut, resets, ...). Any thread. */
     public PushCounters counters() {
         return shards.counters();
+    }
+
+    /**
+     * Queues {@code event} for each of {@code sessions} (a room, a broadcast), one task per shard.
+     * Any thread; never blocks.
+     */
+    public void send(Iterable<? extends PushSession> sessions, PushEvent event) {
+        shards.send(sessions, event);
     }
 
     /** Sessions open now, on all shards. */

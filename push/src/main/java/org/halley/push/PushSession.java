@@ -20,6 +20,9 @@ public interface PushSession {
      */
     void send(String json);
 
+    /** Queues an event encoded once for many sessions (see {@link PushServer#send(Iterable, PushEvent)}). */
+    void send(PushEvent event);
+
     /** Ends the session: the browser is told {@code reason} and must not resume it. */
     void close(String reason);
 

@@ -94,6 +94,11 @@ public final class Session implements PushSession {
     }
 
     @Override
+    public void send(PushEvent event) {
+        shard.execute(() -> publish0(event.safeJson));
+    }
+
+    @Override
     public void close(String reason) {
         shard.execute(() -> close0(reason));
     }

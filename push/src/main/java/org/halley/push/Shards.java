@@ -131,6 +131,23 @@ public final class Shards {
         return done;
     }
 
+    /**
+     * Queues {@code event} for each of {@code sessions} (a room, a broadcast) with one task per
+     * shard rather than one per session. Any thread; never blocks.
+     */
+    public void send(Iterable<? extends PushSession> sessions, PushEvent event) {
+        java.util.Map<Shard, List<Session>> byShard = new java.util.HashMap<>();
+        for (PushSession p : sessions) {
+            Session s = (Session) p;
+            byShard.computeIfAbsent(s.shard(), k -> new ArrayList<>()).add(s);
+        }
+        byShard.forEach((shard, list) -> shard.execute(() -> {
+            for (Session s : list) {
+                s.publish0(event.safeJson);
+            }
+        }));
+    }
+
     /** One event queued for one session: its sequence number there. */
     public record Delivery(String session, long seq) {}
 

@@ -18,7 +18,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.halley.config.ConfigLoader;
 import org.halley.config.HalleyConfig;
@@ -154,110 +153,6 @@ class PushServerIT {
     }
 
     @Test
-    void eventsArriveInOrderAndClientMessagesOnceEach() throws Exception {
-        Created s = create();
-        Ws w = ws(s, s.token(), 0);
-        JsonNode hello = w.nextReal();
-        assertThat(hello.get("type").asText()).isEqualTo("hello");
-        assertThat(hello.get("transport").asText()).isEqualTo("websocket");
-        PushSession session = app.sessions.get(s.id());
-        Thread producer = Thread.ofVirtual().start(() -> {
-            for (int i = 1; i <= 1000; i++) {
-                session.send("{\"n\":" + i + ",\"html\":\"<b>\"}");
-            }
-        });
-        for (int i = 1; i <= 1000; i++) {
-            JsonNode e = w.nextReal();
-            assertThat(e.get("seq").asLong()).isEqualTo(i);
-            assertThat(e.get("event").get("n").asInt()).isEqualTo(i);
-            assertThat(e.get("event").get("html").asText()).isEqualTo("<b>");
-        }
-        producer.join();
-
-        w.send("{\"cseq\":1,\"data\":{\"say\":\"one\"}}");
-        w.send("{\"cseq\":1,\"data\":{\"say\":\"one again\"}}");
-        w.send("[{\"cseq\":2,\"data\":\"two\"},{\"cseq\":3,\"data\":3}]");
-        await().until(() -> app.messages.size() == 3);
-        assertThat(app.messages).containsExactly("{\"say\":\"one\"}", "\"two\"", "3");
-        JsonNode ack;
-        do {
-            ack = w.nextReal();
-        } while (ack.get("ack").asLong() < 3);
-        assertThat(ack.get("type").asText()).isEqualTo("ack");
-    }
-
-    @Test
-    void resumeAfterRandomCutsDeliversEveryEventOnceInOrder() throws Exception {
-        Created s = create();
-        PushSession session = app.sessions.get(s.id());
-        int total = 5000;
-        Thread producer = Thread.ofVirtual().start(() -> {
-            for (int i = 1; i <= total; i++) {
-                session.send("{\"n\":" + i + "}");
-                if (i % 100 == 0) {
-                    Thread.yield();
-                }
-            }
-        });
-        long last = 0;
-        int cuts = 0;
-        while (last < total) {
-            Ws w = ws(s, s.token(), last);
-            assertThat(w.nextReal().get("type").asText()).isEqualTo("hello");
-            int budget = ThreadLocalRandom.current().nextInt(1, 700);
-            while (budget-- > 0 && last < total) {
-                JsonNode e = w.nextReal();
-                assertThat(e.has("type")).as("no reset with a large enough buffer: " + e).isFalse();
-                assertThat(e.get("seq").asLong()).isEqualTo(last + 1);
-                assertThat(e.get("event").get("n").asLong()).isEqualTo(last + 1);
-                last++;
-            }
-            w.socket.abort();
-            cuts++;
-        }
-        producer.join();
-        assertThat(last).isEqualTo(total);
-        assertThat(cuts).isGreaterThan(1);
-    }
-
-    @Test
-    void aGapOlderThanTheBufferIsAnnouncedWithReset() throws Exception {
-        server.close();
-        HalleyConfig c = ConfigLoader.parse("t.yaml", """
-                server: {port: 0, allowed-origins: [%s], push: {heartbeat: 5s}}
-                limits: {session-buffer-events: 100, linger: 5s}
-                bridges: [{name: x, kind: irc, host: 127.0.0.1}]
-                """.formatted(ORIGIN));
-        server = PushServer.builder().server(c.server()).limits(c.limits()).node("n1").listener(app).build().start();
-        base = "http://127.0.0.1:" + server.port();
-        Created s = create();
-        for (int i = 1; i <= 300; i++) {
-            app.sessions.get(s.id()).send("{\"n\":" + i + "}");
-        }
-        Ws w = ws(s, s.token(), 0); // sends queued before the connect run first on the shard
-        assertThat(w.nextReal().get("type").asText()).isEqualTo("hello");
-        JsonNode reset = w.nextReal();
-        assertThat(reset.get("type").asText()).isEqualTo("reset");
-        assertThat(reset.get("seq").asLong()).isEqualTo(200);
-        assertThat(w.nextReal().get("seq").asLong()).isEqualTo(201);
-        await().until(() -> app.gaps.contains(true));
-    }
-
-    @Test
-    void wrongTokenOrUnknownSessionIsClosedWith4403() throws Exception {
-        Created s = create();
-        Ws wrong = ws(s, "A".repeat(22), 0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> wrong.closeCode == 4403);
-        Ws unknown = ws(new Created("n1." + "B".repeat(22), "x"), "x", 0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> unknown.closeCode == 4403);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/push/send?session=" + s.id()))
-                .header("X-Halley-Token", "nope").POST(HttpRequest.BodyPublishers.ofString("{\"cseq\":1,\"data\":1}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(403);
-        assertThat(r.body()).isEqualTo("{\"error\":\"forbidden\",\"message\":\"no such session, or wrong token\"}");
-    }
-
-    @Test
     void anotherOriginIsRefused() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/push/session"))
                 .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -312,5 +207,25 @@ class PushServerIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(429);
         assertThat(r.body()).contains("too-many-sessions");
+    }
+
+    @Test
+    void malformedAndOversizedRequestsGetAClear4xx() throws Exception {
+        assertThat(raw("GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400").contains("malformed HTTP request");
+        assertThat(raw("GET /push/session?" + "x".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 414");
+        assertThat(raw("GET /push/session HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(17000) + "\r\n\r\n")).startsWith("HTTP/1.1 431");
+        assertThat(raw("POST /push/send?session=x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"))
+                .startsWith("HTTP/1.1 413").contains("server.push.max-message-bytes");
+        assertThat(server.counters().snapshot().rejectedTooLarge()).isEqualTo(1);
+    }
+
+    /** Sends {@code request} on a bare socket and returns everything the server answers before closing. */
+    String raw(String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 }
