@@ -29,7 +29,7 @@ import org.halley.push.http.HttpResponses;
 public class HttpStreamHandler extends AbstractDownstream {
     private final String transport;
     private final StreamEncoder encoder;
-    private final HttpHeaders extraHeaders;
+    private HttpHeaders extraHeaders; // dropped once sent: an idle stream keeps as little as it can
     private long bytes;
 
     public HttpStreamHandler(String transport, StreamEncoder encoder, HttpHeaders extraHeaders, Session session, long last,
@@ -51,6 +51,7 @@ public class HttpStreamHandler extends AbstractDownstream {
         h.set("X-Accel-Buffering", "no"); // nginx: pass each chunk on at once
         HttpResponses.secure(h);
         h.add(extraHeaders);
+        extraHeaders = null;
         ctx.write(head, ctx.voidPromise());
         ByteBuf prelude = encoder.prelude(ctx.alloc());
         if (prelude.isReadable()) {
