@@ -5,7 +5,6 @@ import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.CREATED;
 import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
 import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
-import static io.netty.handler.codec.http.HttpResponseStatus.MISDIRECTED_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
@@ -213,8 +212,7 @@ public final class PushApiHandler {
         if (node.equals(sessions.node())) {
             return false;
         }
-        HttpResponses.json(ctx, req, MISDIRECTED_REQUEST, "{\"error\":\"wrong-node\",\"message\":\"this session belongs to node "
-                + node + "\",\"node\":\"" + node + "\"}");
+        HttpResponses.misdirected(ctx, req, node, new DefaultHttpHeaders());
         return true;
     }
 

@@ -46,6 +46,12 @@ public final class HttpResponses {
         json(ctx, req, status, "{\"error\":" + quote(code) + ",\"message\":" + quote(message) + "}");
     }
 
+    /** 421: the session belongs to node {@code owner} (a load balancer routes by the id's prefix). */
+    public static void misdirected(ChannelHandlerContext ctx, HttpRequest req, String owner, HttpHeaders extra) {
+        json(ctx, req, HttpResponseStatus.MISDIRECTED_REQUEST, "{\"error\":\"wrong-node\",\"message\":\"this session belongs to node "
+                + owner + "\",\"node\":\"" + owner + "\"}", extra);
+    }
+
     public static void send(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
         HttpUtil.setContentLength(res, res.content().readableBytes());
         boolean keepAlive = req != null && HttpUtil.isKeepAlive(req) && res.status().code() < 400;

@@ -4,7 +4,6 @@ import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.CREATED;
 import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
 import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
-import static io.netty.handler.codec.http.HttpResponseStatus.MISDIRECTED_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
@@ -235,18 +234,13 @@ public final class PushHttpHandler extends ChannelInboundHandlerAdapter {
         if (last == null) {
             return false;
         }
-        String id = param(uri, "session");
-        String token = token(req, uri);
-        if (!SessionIds.isWellFormed(id) || token == null) {
-            forbidden(ctx, req);
+        String[] target = target(ctx, req, uri);
+        if (target == null) {
             return false;
         }
-        if (misdirected(ctx, req, id)) {
-            return false;
-        }
-        Shard shard = sessions.shardFor(id);
+        Shard shard = sessions.shardFor(target[0]);
         shard.adopt(ctx.channel(), () -> {
-            Session s = shard.find0(id, token);
+            Session s = shard.find0(target[0], target[1]);
             if (s == null) {
                 sessions.counters().forbidden();
             }
@@ -334,20 +328,15 @@ public final class PushHttpHandler extends ChannelInboundHandlerAdapter {
      */
     private boolean withSession(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, Consumer<Session> then,
             boolean holds) {
-        String id = param(uri, "session");
-        String token = token(req, uri);
-        if (!SessionIds.isWellFormed(id) || token == null) {
-            forbidden(ctx, req);
+        String[] target = target(ctx, req, uri);
+        if (target == null) {
             return false;
         }
-        if (misdirected(ctx, req, id)) {
-            return false;
-        }
-        Shard shard = sessions.shardFor(id);
+        Shard shard = sessions.shardFor(target[0]);
         shard.adopt(ctx.channel(), () -> {
             boolean held = false;
             try {
-                Session s = shard.find0(id, token);
+                Session s = shard.find0(target[0], target[1]);
                 if (s == null) {
                     sessions.counters().forbidden();
                     forbidden(ctx, req);
@@ -365,15 +354,23 @@ public final class PushHttpHandler extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    /** A session of another node: 421 naming the node that owns it (the load balancer routes by it). */
-    private boolean misdirected(ChannelHandlerContext ctx, FullHttpRequest req, String id) {
-        String node = SessionIds.node(id);
-        if (node.equals(sessions.node())) {
-            return false;
+    /**
+     * The session id and token the request names, or null after answering: 403 when either is
+     * missing or malformed, 421 when the session belongs to another node.
+     */
+    private String @Nullable [] target(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
+        String id = param(uri, "session");
+        String token = token(req, uri);
+        if (id == null || !SessionIds.isWellFormed(id) || token == null) {
+            forbidden(ctx, req);
+            return null;
         }
-        HttpResponses.json(ctx, req, MISDIRECTED_REQUEST, "{\"error\":\"wrong-node\",\"message\":\"this session belongs to node "
-                + node + "\",\"node\":\"" + node + "\"}", cors(req));
-        return true;
+        String owner = SessionIds.node(id);
+        if (!owner.equals(sessions.node())) {
+            HttpResponses.misdirected(ctx, req, owner, cors(req));
+            return null;
+        }
+        return new String[] {id, token};
     }
 
     private static @Nullable String token(FullHttpRequest req, QueryStringDecoder uri) {
