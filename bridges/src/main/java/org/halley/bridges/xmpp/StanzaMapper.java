@@ -142,7 +142,11 @@ final class StanzaMapper {
         MUCUser muc = MUCUser.from(m);
         if (muc != null && muc.getInvite() != null && bare != null) {
             MUCUser.Invite invite = muc.getInvite();
-            String by = invite.getFrom() == null ? "" : invite.getFrom().asBareJid().toString();
+            Jid inviter = invite.getFrom();
+            // A semi-anonymous room names the inviter by occupant JID (room/nick): show the nick.
+            String by = inviter == null ? ""
+                    : inviter.asBareJid().equals(bare) && inviter.hasResource() ? inviter.getResourceOrEmpty().toString()
+                    : inviter.asBareJid().toString();
             emit(new ChatEvent.Invited(now(), bare.toString(), by, orEmpty(invite.getReason())));
             return;
         }

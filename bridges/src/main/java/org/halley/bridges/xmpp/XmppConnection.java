@@ -339,7 +339,16 @@ final class XmppConnection implements BridgeConnection {
         outbound.execute(() -> {
             // Available first, then "connected": until the server has our presence, messages to
             // the bare address (invitations, chats) would be dropped as if we were offline.
-            sendNow(c, presence(c, null));
+            if (sendNow(c, presence(c, null))) {
+                try {
+                    PingManager.getInstanceFor(c).pingMyServer(false); // a round trip: the server has our presence now
+                } catch (SmackException.NotConnectedException e) {
+                    return; // lost already: the lifecycle thread reports it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             emit(connected);
             wanted.forEach((room, want) -> sendJoin(c, room, want, lastSeen.get(room)));
         });

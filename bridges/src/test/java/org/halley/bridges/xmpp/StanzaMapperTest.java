@@ -164,6 +164,7 @@ class StanzaMapperTest {
     void invitationsPrivateMessagesAndContactPresence() throws Exception {
         feed("<message from='" + ROOM + "' to='me@example.org'><x xmlns='" + MUC_USER + "'><invite from='bob@example.org/x'>"
                 + "<reason>come in</reason></invite></x></message>");
+        feed("<message from='" + ROOM + "' to='me@example.org'><x xmlns='" + MUC_USER + "'><invite from='" + ROOM + "/bob'/></x></message>");
         feed("<message from='bob@example.org/x' to='me@example.org'><x xmlns='jabber:x:conference' jid='" + ROOM + "'/></message>");
         feed("<message type='chat' from='bob@example.org/x' to='me@example.org/r'><body>psst</body></message>");
         feed("<presence from='bob@example.org/x'><show>away</show><status>lunch</status></presence>");
@@ -172,6 +173,7 @@ class StanzaMapperTest {
         feed("<message from='example.org' to='me@example.org'><body>maintenance at noon</body></message>");
         assertThat(events).containsExactly(
                 new ChatEvent.Invited(NOW, ROOM, "bob@example.org", "come in"),
+                new ChatEvent.Invited(NOW, ROOM, "bob", ""),
                 new ChatEvent.Invited(NOW, ROOM, "bob@example.org", ""),
                 new ChatEvent.Message(NOW, "bob@example.org", "bob@example.org", "psst", ChatEvent.Kind.MESSAGE, false, false),
                 new ChatEvent.Presence(NOW, "bob@example.org", "away", "lunch", false),
