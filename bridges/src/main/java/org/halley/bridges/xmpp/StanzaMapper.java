@@ -60,6 +60,16 @@ final class StanzaMapper {
 
         /** The person's nickname in {@code room} is now {@code nick}. */
         void nickChanged(EntityBareJid room, Resourcepart nick);
+
+        /**
+         * {@code room} answered the join with item-not-found, which is also what a room says while
+         * its creator has not yet configured it (XEP-0045 § 10.1.3): true when the connection will
+         * try again shortly (then the mapper reports nothing yet), false when it has tried enough.
+         */
+        boolean retryLocked(EntityBareJid room, Resourcepart nick);
+
+        /** The person is in {@code room} now. */
+        void joined(EntityBareJid room);
     }
 
     /** One room the person is in or entering. */
@@ -255,6 +265,7 @@ final class StanzaMapper {
             if (!room.joined) {
                 if (self) {
                     room.joined = true;
+                    actions.joined(room.jid);
                     emit(new ChatEvent.Joined(now(), room.jid.toString(), name, true));
                     List<ChatEvent.Member> members = new ArrayList<>(room.occupants.values());
                     members.sort((a, b) -> a.nick().compareToIgnoreCase(b.nick()));
@@ -341,6 +352,11 @@ final class StanzaMapper {
                 actions.rejoin(room.jid, next);
                 return;
             }
+        }
+        if (condition == StanzaError.Condition.item_not_found && actions.retryLocked(room.jid, room.nick)) {
+            room.occupants.clear();
+            room.realJids.clear();
+            return;
         }
         rooms.remove(room.jid);
         actions.roomGone(room.jid);

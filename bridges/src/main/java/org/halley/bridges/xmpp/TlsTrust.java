@@ -36,14 +36,14 @@ import javax.net.ssl.X509TrustManager;
  * SSLContext} whose engines carry endpoint identification ({@code HTTPS}, RFC 2818/6125 DNS-ID
  * matching) and SNI for the domain: the handshake fails unless the certificate names it.
  */
-final class TlsTrust {
+public final class TlsTrust {
     private TlsTrust() {}
 
     /**
      * The trust manager for {@code caFile} (PEM, one or more certificates), or null for the JDK's
      * default trust store.
      */
-    static X509TrustManager trustManager(Path caFile) throws IOException, GeneralSecurityException {
+    public static X509TrustManager trustManager(Path caFile) throws IOException, GeneralSecurityException {
         if (caFile == null) {
             return null;
         }
@@ -70,7 +70,12 @@ final class TlsTrust {
         throw new GeneralSecurityException("no X.509 trust manager for " + caFile);
     }
 
-    /** A fresh TLS context whose engines check that the peer's certificate names their peer host. */
+    /**
+     * A TLS context whose engines check that the peer's certificate names their peer host. One
+     * per bridge: Smack initialises the context it is given for every connection, and only the
+     * first initialisation counts (the same trust for all), so thousands of connections share one
+     * context and its session cache instead of building one each.
+     */
     static SSLContext verifyingContext() {
         try {
             SSLContext real = SSLContext.getInstance("TLS");
@@ -83,14 +88,18 @@ final class TlsTrust {
     /** Delegates to a real context; adds endpoint identification and SNI to every client engine. */
     private static final class VerifyingSpi extends SSLContextSpi {
         private final SSLContext real;
+        private boolean initialised; // guarded by this
 
         VerifyingSpi(SSLContext real) {
             this.real = real;
         }
 
         @Override
-        protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random) throws KeyManagementException {
-            real.init(km, tm, random);
+        protected synchronized void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random) throws KeyManagementException {
+            if (!initialised) {
+                real.init(km, tm, random);
+                initialised = true;
+            }
         }
 
         @Override

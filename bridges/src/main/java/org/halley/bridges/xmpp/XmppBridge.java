@@ -48,6 +48,7 @@ public final class XmppBridge implements Bridge {
     private final XmppBridgeConfig config;
     private final XmppTransport transport;
     private final X509TrustManager trust;
+    private final javax.net.ssl.SSLContext tls = TlsTrust.verifyingContext();
     private final InetAddress address;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<XmppConnection> open = ConcurrentHashMap.newKeySet();
@@ -185,7 +186,7 @@ public final class XmppBridge implements Bridge {
         b.setSendPresence(false); // XmppConnection sends its own, with the person's status
         if (config.tls()) {
             b.setSecurityMode(SecurityMode.required);
-            b.setSslContextFactory(TlsTrust::verifyingContext);
+            b.setSslContextFactory(() -> tls);
             if (trust != null) {
                 b.setCustomX509TrustManager(trust);
             }

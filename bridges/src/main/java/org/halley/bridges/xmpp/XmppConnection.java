@@ -111,6 +111,9 @@ final class XmppConnection implements BridgeConnection {
 
     // Event lane only:
     private final Map<EntityBareJid, Integer> fallbackTried = new java.util.HashMap<>();
+    private final Map<EntityBareJid, Integer> lockedTries = new java.util.HashMap<>();
+    static final int LOCKED_RETRIES = 4;
+    static final long LOCKED_FIRST_RETRY_MILLIS = 250;
 
     XmppConnection(XmppBridge bridge, XmppBridge.Credentials credentials, Resourcepart nick, List<EntityBareJid> rooms,
             ChatEventSink sink, Executor events, Executor outbound, Runnable onEnd) {
@@ -335,6 +338,7 @@ final class XmppConnection implements BridgeConnection {
         events.execute(() -> {
             mapper.reset();
             fallbackTried.clear();
+            lockedTries.clear();
         });
         outbound.execute(() -> {
             // Available first, then "connected": until the server has our presence, messages to
@@ -434,10 +438,34 @@ final class XmppConnection implements BridgeConnection {
         }
 
         @Override
+        public boolean retryLocked(EntityBareJid room, Resourcepart nick) {
+            int tries = lockedTries.merge(room, 1, Integer::sum);
+            RoomWant want = wanted.get(room);
+            AbstractXMPPConnection c = connection;
+            if (tries > LOCKED_RETRIES || want == null || !online) {
+                return false;
+            }
+            long delay = (LOCKED_FIRST_RETRY_MILLIS << (tries - 1)) + ThreadLocalRandom.current().nextLong(LOCKED_FIRST_RETRY_MILLIS);
+            java.util.concurrent.CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, outbound).execute(() -> {
+                if (connection == c && online && wanted.get(room) == want) {
+                    sendJoin(c, room, want, null);
+                }
+            });
+            return true;
+        }
+
+        @Override
+        public void joined(EntityBareJid room) {
+            lockedTries.remove(room);
+            fallbackTried.remove(room);
+        }
+
+        @Override
         public void roomGone(EntityBareJid room) {
             wanted.remove(room);
             lastSeen.remove(room);
             fallbackTried.remove(room);
+            lockedTries.remove(room);
         }
 
         @Override

@@ -28,6 +28,7 @@ class StanzaMapperTest {
 
     private final List<ChatEvent> events = new ArrayList<>();
     private final List<String> actions = new ArrayList<>();
+    private int lockedRetriesLeft;
     private StanzaMapper mapper;
 
     @BeforeEach
@@ -62,6 +63,17 @@ class StanzaMapperTest {
             @Override
             public void nickChanged(EntityBareJid room, Resourcepart nick) {
                 actions.add("nick " + room + " " + nick);
+            }
+
+            @Override
+            public boolean retryLocked(EntityBareJid room, Resourcepart nick) {
+                actions.add("locked " + room);
+                return lockedRetriesLeft-- > 0;
+            }
+
+            @Override
+            public void joined(EntityBareJid room) {
+                actions.add("joined " + room);
             }
         }, Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -98,7 +110,7 @@ class StanzaMapperTest {
                 new ChatEvent.Joined(NOW, ROOM, "me", true),
                 new ChatEvent.Members(NOW, ROOM, List.of(new ChatEvent.Member("bob", "@", "moderator", "owner"),
                         new ChatEvent.Member("me", "", "participant", ""), new ChatEvent.Member("zed", "", "participant", "member"))));
-        assertThat(actions).containsExactly("instant " + ROOM);
+        assertThat(actions).containsExactly("joined " + ROOM, "instant " + ROOM);
         assertThat(mapper.realJid(JidCreate.entityBareFrom(ROOM), "bob")).isEqualTo("bob@example.org");
     }
 
@@ -130,7 +142,7 @@ class StanzaMapperTest {
                 new ChatEvent.NickChanged(NOW, "bob", "robert", false, ROOM),
                 new ChatEvent.Banned(NOW, ROOM, "robert", "admin", "spam", false),
                 new ChatEvent.Kicked(NOW, ROOM, "me", "admin", "calm down", true));
-        assertThat(actions).containsExactly("gone " + ROOM);
+        assertThat(actions).containsExactly("joined " + ROOM, "gone " + ROOM);
         assertThat(mapper.joined(JidCreate.entityBareFrom(ROOM))).isFalse();
     }
 
@@ -179,6 +191,19 @@ class StanzaMapperTest {
                 new ChatEvent.Presence(NOW, "bob@example.org", "away", "lunch", false),
                 new ChatEvent.Presence(NOW, "bob@example.org", "offline", "", false),
                 new ChatEvent.ServerText(NOW, "example.org", "maintenance at noon"));
+    }
+
+    @Test
+    void aRoomStillLockedByItsCreatorIsTriedAgainBeforeItIsMissing() throws Exception {
+        String locked = "<presence type='error' from='" + ROOM + "/me'><error type='cancel'>"
+                + "<item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></presence>";
+        lockedRetriesLeft = 1;
+        mapper.joining(JidCreate.entityBareFrom(ROOM), Resourcepart.from("me"));
+        feed(locked);
+        assertThat(events).isEmpty();
+        feed(locked);
+        assertThat(actions).containsExactly("locked " + ROOM, "locked " + ROOM, "gone " + ROOM);
+        assertThat(events).singleElement().satisfies(e -> assertThat(((ChatEvent.Problem) e).code()).isEqualTo("no-such-channel"));
     }
 
     @Test

@@ -284,13 +284,14 @@ class XmppBridgeIT {
             events.await(ChatEvent.Invited.class, i -> i.channel().equals(room) && i.by().equals("bob") && i.reason().equals("come in"));
             grace.send(new ChatCommand.Join(room, ""));
             events.await(ChatEvent.Joined.class, j -> j.self() && j.channel().equals(room));
-            grace.send(new ChatCommand.Invite(room, "carol@" + ProsodyFixture.DOMAIN));
             try (XmppPeer carol = peer("carol")) {
-                // carol was offline: Prosody drops invitations to offline users (no offline storage here); invite again
-                grace.send(new ChatCommand.Invite(room, "carol@" + ProsodyFixture.DOMAIN));
-                await().atMost(Duration.ofSeconds(10)).until(() -> carol.messages.stream()
-                        .anyMatch(m -> org.jivesoftware.smackx.muc.packet.MUCUser.from(m) != null
-                                && org.jivesoftware.smackx.muc.packet.MUCUser.from(m).getInvite() != null));
+                // Until the server has carol's presence an invitation to her is dropped (no
+                // offline storage here), so it is sent again until one arrives.
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    grace.send(new ChatCommand.Invite(room, "carol@" + ProsodyFixture.DOMAIN));
+                    return carol.messages.stream().anyMatch(m -> org.jivesoftware.smackx.muc.packet.MUCUser.from(m) != null
+                            && org.jivesoftware.smackx.muc.packet.MUCUser.from(m).getInvite() != null);
+                });
             }
             grace.close("");
         }
