@@ -180,7 +180,7 @@ final class StanzaMapper {
             }
             String who = nick == null ? "" : nick.toString();
             boolean self = nick != null && nick.equals(room.nick);
-            emitText(stamp != null ? stamp : now(), room.jid.toString(), who, body, self, stamp != null);
+            emitText(stamp != null ? stamp : now(), room.jid.toString(), who, body, self, isRoomHistory(delay, room.jid));
             return;
         }
         if (body == null) {
@@ -204,6 +204,19 @@ final class StanzaMapper {
         Instant stamp = delay == null || delay.getStamp() == null ? null : delay.getStamp().toInstant();
         String who = from.asBareJid().toString();
         emitText(stamp != null ? stamp : now(), who, who, body, false, false);
+    }
+
+    /**
+     * Whether a delayed room message is the room's history (the room stamped it) rather than a
+     * live one that came late: the person's own server stamps what it held for a resumed stream
+     * (XEP-0198), and that is news, not history. Both keep their original time.
+     */
+    static boolean isRoomHistory(DelayInformation delay, EntityBareJid room) {
+        if (delay == null) {
+            return false;
+        }
+        String by = delay.getFrom();
+        return by == null || by.isEmpty() || by.equalsIgnoreCase(room.toString());
     }
 
     /** XMPP's {@code /me} convention: a body starting with "/me " is an action, as CTCP ACTION on IRC. */

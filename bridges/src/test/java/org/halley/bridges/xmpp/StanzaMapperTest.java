@@ -122,10 +122,14 @@ class StanzaMapperTest {
         feed("<message type='groupchat' from='" + ROOM + "/bob' to='me@example.org/r'><subject>Welcome</subject>"
                 + "<delay xmlns='urn:xmpp:delay' stamp='2025-12-30T10:00:00Z'/></message>");
         feed("<message type='groupchat' from='" + ROOM + "/me' to='me@example.org/r'><body>/me waves</body></message>");
+        // Held by the person's own server while their stream was away (XEP-0198): late, not history.
+        feed("<message type='groupchat' from='" + ROOM + "/bob' to='me@example.org/r'><body>late</body>"
+                + "<delay xmlns='urn:xmpp:delay' stamp='2026-01-02T03:04:00Z' from='example.org'/></message>");
         assertThat(events).containsExactly(
                 new ChatEvent.Message(Instant.parse("2025-12-31T23:59:58Z"), ROOM, "bob", "old", ChatEvent.Kind.MESSAGE, false, true),
                 new ChatEvent.Topic(Instant.parse("2025-12-30T10:00:00Z"), ROOM, "Welcome", "bob", Instant.parse("2025-12-30T10:00:00Z")),
-                new ChatEvent.Message(NOW, ROOM, "me", "waves", ChatEvent.Kind.ACTION, true, false));
+                new ChatEvent.Message(NOW, ROOM, "me", "waves", ChatEvent.Kind.ACTION, true, false),
+                new ChatEvent.Message(Instant.parse("2026-01-02T03:04:00Z"), ROOM, "bob", "late", ChatEvent.Kind.MESSAGE, false, false));
     }
 
     @Test

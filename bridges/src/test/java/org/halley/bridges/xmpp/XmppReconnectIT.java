@@ -33,6 +33,43 @@ class XmppReconnectIT {
         xmpp.close();
     }
 
+    @org.junit.jupiter.api.Test
+    void aCutLinkResumesTheStreamWithoutRejoiningOrLosingMessages() throws Exception {
+        String room = "resume@" + ProsodyFixture.MUC;
+        try (CuttableProxy proxy = new CuttableProxy(xmpp.port()); XmppPeer bob = XmppPeer.login(xmpp.port(), xmpp.caFile(), "bob",
+                ProsodyFixture.DOMAIN, "bob-pw")) {
+            MultiUserChat bobRoom = bob.enter(room, "bob");
+            XmppBridgeConfig config = (XmppBridgeConfig) ConfigLoader.parse("test.yaml", """
+                    bridges:
+                      - name: resume
+                        kind: xmpp
+                        host: 127.0.0.1
+                        port: %d
+                        domain: %s
+                        muc-service: %s
+                        ca-file: %s
+                    """.formatted(proxy.port(), ProsodyFixture.DOMAIN, ProsodyFixture.MUC, xmpp.caFile())).bridges().get(0);
+            XmppBridge bridge = new XmppBridge(config);
+            try {
+                Events events = new Events();
+                BridgeConnection alice = bridge.connect(new Login("alice", "alice", "alice-pw", List.of(room),
+                        new Login.ClientAddress("127.0.0.1", "localhost")), events);
+                events.await(ChatEvent.Joined.class, j -> j.self());
+                proxy.cut();
+                events.await(ChatEvent.Disconnected.class, d -> d.retryInMillis() > 0);
+                bobRoom.sendMessage("while you were away"); // the server keeps it for the hibernating stream
+                events.await(ChatEvent.Connected.class, c -> events.of(ChatEvent.Connected.class).size() == 2, Duration.ofSeconds(30));
+                events.await(ChatEvent.Message.class, m -> m.text().equals("while you were away") && !m.history());
+                bobRoom.sendMessage("and now");
+                events.await(ChatEvent.Message.class, m -> m.text().equals("and now"));
+                assertThat(events.of(ChatEvent.Joined.class).stream().filter(ChatEvent.Joined::self)).hasSize(1); // resumed, not rejoined
+                alice.close("");
+            } finally {
+                bridge.close();
+            }
+        }
+    }
+
     /** XMPPTCPConnection only: see {@link XmppTransport#REACTOR} for why the reactor is not offered. */
     @ParameterizedTest
     @EnumSource(value = XmppTransport.class, names = "THREADS")
