@@ -68,8 +68,8 @@ import org.slf4j.LoggerFactory;
  *       owns {@link #mapper}, and every {@link ChatEvent} of this connection reaches the sink from
  *       it, one at a time, in the order the server sent the stanzas.
  *   <li>{@link #outbound}, another sequential executor, sends the stanzas of commands in order.
- *   <li>The lifecycle thread (virtual, {@code xmpp-<network>-<nick>}) connects, logs in, waits
- *       for the link to end, and reconnects with backoff and jitter.
+ *   <li>The lifecycle thread (virtual, {@code xmpp-<network>-<nick>}) connects, logs in, pings
+ *       a silent link, waits for the link to end, and reconnects with backoff and jitter.
  * </ul>
  * Callers of {@link #send} only validate and queue. Shared state is volatile or concurrent.
  */
@@ -96,6 +96,7 @@ final class XmppConnection implements BridgeConnection {
     private final Runnable onEnd;
     private final StanzaMapper mapper;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean pinging = new AtomicBoolean();
     private final LinkedBlockingQueue<Object> wake = new LinkedBlockingQueue<>();
     private final Map<EntityBareJid, RoomWant> wanted = new ConcurrentHashMap<>();
     /** When the last live message arrived in each room: a rejoin asks only for what came after. */
@@ -207,7 +208,10 @@ final class XmppConnection implements BridgeConnection {
                 self = c.getUser().asEntityBareJid();
                 online = true;
                 afterLogin(c, resumed);
-                Object why = wake.take();
+                Object why;
+                while ((why = wake.poll(config.pingInterval().toMillis(), TimeUnit.MILLISECONDS)) == null) {
+                    keepAlive(c);
+                }
                 online = false;
                 if (why == CLOSE || closed.get()) {
                     break;
@@ -243,6 +247,34 @@ final class XmppConnection implements BridgeConnection {
         }
     }
 
+    /**
+     * On the lifecycle thread, once per ping interval: a link silent that long gets an XMPP ping
+     * (XEP-0199), and no answer within {@link #pingTimeout} counts as a lost link. Smack's own
+     * periodic ping waits at least two minutes for its answer, so Halley pings by itself (Smack
+     * still answers the server's pings).
+     */
+    private void keepAlive(AbstractXMPPConnection c) {
+        long silent = System.currentTimeMillis() - c.getLastStanzaReceived();
+        if (silent < config.pingInterval().toMillis() || !pinging.compareAndSet(false, true)) {
+            return;
+        }
+        long timeout = pingTimeout().toMillis();
+        PingManager.getInstanceFor(c).pingAsync(c.getXMPPServiceDomain(), timeout)
+                .onSuccess(pong -> pinging.set(false))
+                .onError(e -> {
+                    pinging.set(false);
+                    if (connection == c && online) {
+                        wake.offer(new java.io.IOException("no answer to an XMPP ping within " + timeout / 1000 + " s"));
+                    }
+                });
+    }
+
+    /** How long a ping may wait: the ping interval, at most 30 s. */
+    java.time.Duration pingTimeout() {
+        java.time.Duration max = java.time.Duration.ofSeconds(30);
+        return config.pingInterval().compareTo(max) < 0 ? config.pingInterval() : max;
+    }
+
     /** Waits {@code millis} unless closed meanwhile; true when closed. */
     private boolean sleep(long millis) throws InterruptedException {
         Object o = wake.poll(millis, TimeUnit.MILLISECONDS);
@@ -267,13 +299,7 @@ final class XmppConnection implements BridgeConnection {
                 }
             }
         });
-        PingManager ping = PingManager.getInstanceFor(c);
-        ping.setPingInterval((int) config.pingInterval().toSeconds());
-        ping.registerPingFailedListener(() -> {
-            if (connection == c && online) {
-                wake.offer(new java.io.IOException("no answer to an XMPP ping"));
-            }
-        });
+        PingManager.getInstanceFor(c).setPingInterval(0); // answers the server's pings; keepAlive() sends ours
         if (config.login() == XmppLogin.ACCOUNT) {
             roster(c);
         }
@@ -513,9 +539,9 @@ final class XmppConnection implements BridgeConnection {
             case ChatCommand.SetPresence p -> setPresence(p);
             case ChatCommand.ChangeNick n -> {
                 Resourcepart newNick = XmppArgs.nick("nick", n.nick(), config.nick().maxLength());
+                AbstractXMPPConnection c = requireOnline();
                 Resourcepart old = nick;
                 nick = newNick;
-                AbstractXMPPConnection c = requireOnline();
                 if (wanted.isEmpty()) {
                     emit(new ChatEvent.NickChanged(Instant.now(), old.toString(), newNick.toString(), true));
                 }
@@ -621,9 +647,9 @@ final class XmppConnection implements BridgeConnection {
             default -> throw new CommandRejectedException("status", "must be one of available, away, dnd, xa");
         };
         String message = XmppArgs.reason("message", p.message(), XmppArgs.MAX_REASON_BYTES);
+        AbstractXMPPConnection c = requireOnline();
         mode = m;
         statusMessage = message;
-        AbstractXMPPConnection c = requireOnline();
         outbound.execute(() -> {
             if (sendNow(c, presence(c, null))) {
                 wanted.forEach((room, want) -> sendNow(c, presence(c, JidCreate.entityFullFrom(room, want.nick()))));

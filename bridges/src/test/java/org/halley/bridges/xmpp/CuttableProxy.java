@@ -13,6 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class CuttableProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    /** Links that still look open but carry nothing: a black hole, as a dead route would be. */
+    private final java.util.Set<Socket> silent = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     CuttableProxy(int targetPort) throws IOException {
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -36,12 +38,23 @@ final class CuttableProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to) {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            in.transferTo(out);
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                if (!silent.contains(from)) {
+                    out.write(buf, 0, n);
+                }
+            }
         } catch (IOException e) {
             // cut
         }
+    }
+
+    /** From now on the links open now carry nothing either way, without closing. */
+    void silence() {
+        silent.addAll(open);
     }
 
     /** Resets every link now open; new ones are relayed as before. */

@@ -124,6 +124,8 @@ class XmppBridgeIT {
 
             bobRoom.grantModerator(Resourcepart.from("Alicia"));
             events.await(ChatEvent.MemberUpdated.class, u -> u.member().nick().equals("Alicia") && u.member().role().equals("moderator"));
+            alice.send(new ChatCommand.SetTopic(room, "set from the browser"));
+            events.await(ChatEvent.Topic.class, t -> t.topic().equals("set from the browser") && t.setBy().equals("Alicia"));
 
             bob.presence(room + "/robert", false);
             events.await(ChatEvent.Parted.class, p -> p.nick().equals("robert") && p.channel().equals(room) && !p.self());
@@ -423,6 +425,12 @@ class XmppBridgeIT {
                     .isInstanceOfSatisfying(CommandRejectedException.class, e -> assertThat(e.field()).isEqualTo("text"));
             assertThatThrownBy(() -> alice.send(new ChatCommand.SetMode(room, "+o bob")))
                     .isInstanceOfSatisfying(CommandRejectedException.class, e -> assertThat(e.code()).isEqualTo("not-supported"));
+            assertThatThrownBy(() -> alice.send(new ChatCommand.Notice(room, "hey")))
+                    .isInstanceOfSatisfying(CommandRejectedException.class, e -> assertThat(e.code()).isEqualTo("not-supported"));
+            assertThatThrownBy(() -> alice.send(new ChatCommand.Whois("bob")))
+                    .isInstanceOfSatisfying(CommandRejectedException.class, e -> assertThat(e.code()).isEqualTo("not-supported"));
+            assertThatThrownBy(() -> alice.send(new ChatCommand.SetPresence("invisible", "")))
+                    .isInstanceOfSatisfying(CommandRejectedException.class, e -> assertThat(e.field()).isEqualTo("status"));
             alice.send(new ChatCommand.Say(room, "a\u0000b\u0007c</body><evil/>\nline two"));
             await().atMost(Duration.ofSeconds(10)).until(() -> bobRoom.pollMessage() instanceof Message m
                     && "abc</body><evil/>\nline two".equals(m.getBody()));

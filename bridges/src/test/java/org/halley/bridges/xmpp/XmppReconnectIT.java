@@ -70,6 +70,37 @@ class XmppReconnectIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aLinkThatGoesSilentIsFoundByAnXmppPingAndReplaced() throws Exception {
+        try (CuttableProxy proxy = new CuttableProxy(xmpp.port())) {
+            XmppBridgeConfig config = (XmppBridgeConfig) ConfigLoader.parse("test.yaml", """
+                    bridges:
+                      - name: silent
+                        kind: xmpp
+                        host: 127.0.0.1
+                        port: %d
+                        domain: %s
+                        ca-file: %s
+                        ping-interval: 5s
+                    """.formatted(proxy.port(), ProsodyFixture.DOMAIN, xmpp.caFile())).bridges().get(0);
+            XmppBridge bridge = new XmppBridge(config);
+            try {
+                Events events = new Events();
+                BridgeConnection alice = bridge.connect(new Login("alice", "alice", "alice-pw", List.of(),
+                        new Login.ClientAddress("127.0.0.1", "localhost")), events);
+                events.await(ChatEvent.Connected.class, c -> true);
+                proxy.silence(); // no FIN, no RST: only a ping can tell (ping-interval 5s + reply timeout)
+                ChatEvent.Disconnected d = events.await(ChatEvent.Disconnected.class, x -> true, Duration.ofSeconds(45));
+                assertThat(d.reason()).contains("XMPP ping");
+                assertThat(d.retryInMillis()).isPositive();
+                events.await(ChatEvent.Connected.class, c -> events.of(ChatEvent.Connected.class).size() == 2, Duration.ofSeconds(30));
+                alice.close("");
+            } finally {
+                bridge.close();
+            }
+        }
+    }
+
     /** XMPPTCPConnection only: see {@link XmppTransport#REACTOR} for why the reactor is not offered. */
     @ParameterizedTest
     @EnumSource(value = XmppTransport.class, names = "THREADS")
