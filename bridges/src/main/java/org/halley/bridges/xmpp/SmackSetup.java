@@ -40,7 +40,15 @@ final class SmackSetup {
             "org.jivesoftware.smackx.caps.EntityCapsManager",
             "org.jivesoftware.smackx.softwareinfo.form.SoftwareInfoForm");
 
+    /**
+     * Smack logs through java.util.logging, which prints INFO and up to standard error: a line for
+     * every closed stream of thousands. Only its warnings reach the log; the logger is held here
+     * because JUL keeps its loggers weakly.
+     */
+    private static final java.util.logging.Logger SMACK_LOG = java.util.logging.Logger.getLogger("org.jivesoftware");
+
     static {
+        SMACK_LOG.setLevel(java.util.logging.Level.WARNING);
         // Must run before Smack initialises itself (on the first configuration built).
         SmackConfiguration.addDisabledSmackClasses(DISABLED.toArray(String[]::new));
         SmackXmlParser.setXmlPullParserFactory(new SafeXmlParserFactory());
