@@ -48,7 +48,6 @@ import org.jivesoftware.smackx.muc.packet.MUCUser;
 import org.jivesoftware.smackx.ping.PingManager;
 import org.jivesoftware.smackx.xdata.packet.DataForm;
 import org.jxmpp.jid.EntityBareJid;
-import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
@@ -778,10 +777,5 @@ final class XmppConnection implements BridgeConnection {
     /** For tests: the Smack connection in use. */
     AbstractXMPPConnection smack() {
         return connection;
-    }
-
-    @SuppressWarnings("unused")
-    private static EntityFullJid occupant(EntityBareJid room, Resourcepart nick) {
-        return JidCreate.entityFullFrom(room, nick);
     }
 }
