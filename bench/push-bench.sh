@@ -28,7 +28,7 @@ LOAD_CPUS=${LOAD_CPUS:-1}
 # stacks), and the heap's own growth is read after a full GC.
 SERVER_JVM=${SERVER_JVM:-"-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseParallelGC"}
 LOAD_JVM=${LOAD_JVM:-"-Xmx2g"}
-NATIVE="--enable-native-access=ALL-UNNAMED"
+NATIVE="--enable-native-access=ALL-UNNAMED -Dlogback.configurationFile=bench/src/main/resources/logback-bench.xml"
 SECRET=bench-secret-0123456789abcdef
 case "$SCENARIO" in
   idle) DEFAULT_TRANSPORTS="websocket sse xhr-streaming iframe long-polling"; DEFAULT_RATE=0 ;;
