@@ -280,10 +280,16 @@ enum Transport {
             boolean first = true;
             try {
                 while (!aborted) {
-                    current = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                            + LONG_POLLING.path(session, token, last) + (first ? "&wait=0" : "")))
-                            .header("Origin", ORIGIN).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    HttpResponse<String> r = current.join();
+                    CompletableFuture<HttpResponse<String>> poll;
+                    synchronized (this) { // an abort between the check and the send would leave a poll held
+                        if (aborted) {
+                            return;
+                        }
+                        poll = current = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                + LONG_POLLING.path(session, token, last) + (first ? "&wait=0" : "")))
+                                .header("Origin", ORIGIN).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    }
+                    HttpResponse<String> r = poll.join();
                     if (r.statusCode() != 200) {
                         status = r.statusCode();
                         return;
@@ -314,11 +320,10 @@ enum Transport {
         }
 
         @Override
-        void abort() {
+        synchronized void abort() {
             aborted = true;
-            CompletableFuture<HttpResponse<String>> c = current;
-            if (c != null) {
-                c.cancel(true);
+            if (current != null) {
+                current.cancel(true);
             }
         }
     }
