@@ -45,14 +45,23 @@ class IrcAdmissionTest {
     }
 
     @Test
-    void attemptsStartInOrderOnePerIntervalAndLearnTheirPlace() {
+    void attemptsStartInOrderOnePerIntervalAndLearnTheirPlace() throws InterruptedException {
         IrcAdmission a = new IrcAdmission("t", new AdmissionRules(100, 100, Duration.ofMillis(40)), timer, System::nanoTime);
         List<String> order = new CopyOnWriteArrayList<>();
         Recorder[] r = new Recorder[25];
+        java.util.concurrent.CountDownLatch queued = new java.util.concurrent.CountDownLatch(1);
+        timer.execute(() -> {
+            try {
+                queued.await(); // hold the timer until everyone is in the queue
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         for (int i = 0; i < r.length; i++) {
             r[i] = new Recorder("r" + i, order);
             a.enqueue(r[i]);
         }
+        queued.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> order.size() == r.length);
         assertThat(order).containsExactly(java.util.stream.IntStream.range(0, r.length).mapToObj(i -> "r" + i).toArray(String[]::new));
         for (int i = 1; i < r.length; i++) {
