@@ -137,8 +137,8 @@ public final class IrcBridge implements Bridge {
         for (IrcConnection c : open) {
             c.close(config.quitMessage());
         }
-        timer.shutdown(); // delayed tasks already scheduled (QUIT grace) still run
-        threads.shutdown();
+        timer.shutdown(); // delayed tasks already scheduled still run
+        // threads is left open: virtual threads hold nothing, and the QUITs above still write.
     }
 
     static String randomNick(String template) {

@@ -311,6 +311,11 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         }
 
         @Override
+        public String wantedNick() {
+            return a.firstNick;
+        }
+
+        @Override
         public String awayMessage() {
             return awayMessage;
         }
@@ -633,10 +638,16 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             return;
         }
         String quit = "QUIT :" + quitReason();
-        threads.execute(() -> {
+        // Never on the caller's thread (writing may wait); a thread of its own, so this works
+        // while the bridge itself is shutting down.
+        Thread.ofVirtual().name("irc-quit-" + config.name()).start(() -> {
             a.writer.sendNow(quit);
-            // if the server has not closed the link after our QUIT
-            timer.schedule(() -> closeQuietly(a.socket), QUIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                Thread.sleep(QUIT_GRACE); // the server closes the link after our QUIT; if not, we do
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closeQuietly(a.socket);
         });
     }
 

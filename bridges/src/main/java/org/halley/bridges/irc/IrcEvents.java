@@ -49,6 +49,9 @@ final class IrcEvents {
         /** The next nick to try while registering after {@code taken} was refused, or null. */
         String nextNick(String taken);
 
+        /** The nick the person asked for (the first one tried). */
+        String wantedNick();
+
         /** The away message the person last set, for the server's confirmation. */
         String awayMessage();
 
@@ -443,7 +446,7 @@ final class IrcEvents {
         }
         host.emit(problem(why, "nick", code == 432
                 ? taken + " is not a nick this network accepts: " + text(m.last()) + "; choose another nick"
-                : taken + " and its alternatives are taken; choose another nick", ""));
+                : host.wantedNick() + " and its alternatives are taken; choose another nick", ""));
         host.ending(End.REFUSED, why.equals("bad-nick") ? "nick refused" : "nick in use");
     }
 

@@ -73,6 +73,11 @@ class IrcEventsTest {
             }
 
             @Override
+            public String wantedNick() {
+                return "bob";
+            }
+
+            @Override
             public String awayMessage() {
                 return "lunch";
             }
