@@ -233,7 +233,7 @@ public final class InspircdFixture extends ServerProcess {
                 <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="%s">
                 <performance nouserdns="yes" softlimit="20000" somaxconn="1024" quietbursts="yes">
                 <dns server="127.0.0.1" timeout="1">
-                <options prefixquit="Quit: " syntaxhints="no" hostintopic="yes" pingwarning="15" splitwhois="no" defaultmodes="nt">
+                <options prefixquit="Quit: " syntaxhints="no" hostintopic="yes" pingwarning="15" splitwhois="no" defaultmodes="not">
                 <security hideserver="" userstats="Pu" customversion="" flatlinks="no" hidesplits="no" hidebans="no" maxtargets="20">
                 <channels users="100" opers="100">
                 <class name="BanControl" commands="KILL GLINE KLINE ZLINE QLINE ELINE">
@@ -258,6 +258,7 @@ public final class InspircdFixture extends ServerProcess {
         if (o.tls()) {
             c.append("""
                     <module name="ssl_gnutls">
+                    <module name="sslinfo">
                     <sslprofile name="tls" provider="gnutls" certfile="%s" keyfile="%s" requestclientcert="no">
                     <bind address="127.0.0.1" port="%d" type="clients" sslprofile="tls">
                     """.formatted(dir.resolve("server.pem"), dir.resolve("server.key"), tlsPort));

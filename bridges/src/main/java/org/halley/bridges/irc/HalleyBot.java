@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pircbotx.Configuration;
 import org.pircbotx.PircBotX;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PircBotX with Halley's own first and last steps on the socket.
@@ -22,7 +24,8 @@ import org.pircbotx.PircBotX;
  *
  * <p>Writing: every line passes {@link IrcLines#problem} here, whatever built it, so no CR, LF or
  * NUL can reach the wire; lines are written as UTF-8 bytes straight to the socket (no 8 KiB
- * writer buffer) and never logged (WEBIRC, PASS and AUTHENTICATE carry secrets). PircBotX's own
+ * writer buffer); at TRACE a line is logged only as {@link IrcLines#describe} shows it (no text,
+ * no secrets). PircBotX's own
  * version of this method also re-parses each line with a Guava API that no longer exists (it was
  * built against Guava 19), so replacing it is required, not only safer.
  *
@@ -30,6 +33,7 @@ import org.pircbotx.PircBotX;
  * called from any thread (one line at a time, under a lock).
  */
 final class HalleyBot extends PircBotX {
+    private static final Logger log = LoggerFactory.getLogger(HalleyBot.class);
     private final ReentrantLock writing = new ReentrantLock();
     private volatile OutputStream out;
     /** Set by the connection before start; where PircBotX's own lines (NICK, USER, PING) go. */
@@ -88,6 +92,9 @@ final class HalleyBot extends PircBotX {
             }
             o.write(bytes);
             o.flush();
+            if (log.isTraceEnabled()) {
+                log.trace("> {}", IrcLines.describe(line));
+            }
         } finally {
             writing.unlock();
         }

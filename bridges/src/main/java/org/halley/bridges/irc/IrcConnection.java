@@ -164,8 +164,12 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             echo = caps.enabled("echo-message");
         }
 
+        /**
+         * The first serious reason wins (a KILL's is clearer than the ERROR after it), except that
+         * a ban's ERROR ("K-lined: spamming") says more than its 465 ("You're banned!").
+         */
         void end(IrcEvents.End why, String reason) {
-            if (end == null || end == IrcEvents.End.LOST) {
+            if (end == null || end == IrcEvents.End.LOST || (why == IrcEvents.End.BANNED && end == IrcEvents.End.BANNED)) {
                 end = why;
                 endReason = reason;
             }
@@ -292,9 +296,10 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
 
         @Override
         public void ending(IrcEvents.End end, String reason) {
+            boolean first = a.end == null || a.end == IrcEvents.End.LOST;
             a.end(end, reason);
-            if (end == IrcEvents.End.THROTTLED || end == IrcEvents.End.BANNED) {
-                admission.slowDown(end == IrcEvents.End.BANNED, reason);
+            if (first && (end == IrcEvents.End.THROTTLED || end == IrcEvents.End.BANNED)) {
+                admission.slowDown(end == IrcEvents.End.BANNED, reason); // once per connection (465, then ERROR)
             }
             if (!end.reconnect) {
                 closeQuietly(a.socket); // do not wait for the server to close: nothing more may be sent
