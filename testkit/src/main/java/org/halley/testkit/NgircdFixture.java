@@ -82,7 +82,6 @@ public final class NgircdFixture extends ServerProcess {
                     ServerGID = %s
                     MotdFile = %s
                     PidFile = %s
-                    %s
                 [Limits]
                     MaxConnectionsIP = %d
                     MaxNickLength = %d
@@ -95,13 +94,15 @@ public final class NgircdFixture extends ServerProcess {
                     DNS = no
                     MorePrivacy = no
                     OperCanUseMode = yes
+                    %s
                 [Channel]
                     Name = #halley
                     Topic = Halley test channel
                     Modes = tn
                 """.formatted(port, uid(), uid(), dir.resolve("motd.txt"), dir.resolve("ngircd.pid"),
-                o.webircPassword().isEmpty() ? "" : "WebircPassword = " + o.webircPassword(),
-                o.maxConnectionsPerIp(), o.maxNickLength(), o.penalties() ? "" : "MaxPenaltyTime = 0");
+                o.maxConnectionsPerIp(), o.maxNickLength(), o.penalties() ? "" : "MaxPenaltyTime = 0",
+                // ngircd 26 reads WebircPassword in [Options] only (in [Global] it is ignored)
+                o.webircPassword().isEmpty() ? "" : "WebircPassword = " + o.webircPassword());
     }
 
     private static String uid() {
