@@ -132,9 +132,11 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             b.getCapHandlers().clear();
             b.getChannelModeHandlers().clear();
             this.bot = new HalleyBot(b.buildConfiguration());
+            // A failed write means the link is gone; the reader still gets to read what the
+            // server said before it went (an ERROR line with the reason), then sees the end.
             this.writer = new IrcWriter(bot, config.flood(), threads, IrcConnection.this::emit, e -> {
                 end(IrcEvents.End.LOST, e.getMessage());
-                closeQuietly(socket);
+                shutdownOutput(socket);
             });
             bot.writer(writer);
             this.events = new IrcEvents(new Host(this), isupport, nickNow);
@@ -688,6 +690,16 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
                 s.close();
             } catch (IOException e) {
                 // closing
+            }
+        }
+    }
+
+    private static void shutdownOutput(Socket s) {
+        if (s != null) {
+            try {
+                s.shutdownOutput();
+            } catch (IOException | UnsupportedOperationException e) {
+                closeQuietly(s); // an SSLSocket cannot half-close
             }
         }
     }
