@@ -135,7 +135,13 @@ final class IrcAdmission {
             tickScheduled = true;
             delay = Math.max(0, lastStart + intervalNanos - clock.getAsLong());
         }
-        timer.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+        try {
+            timer.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            synchronized (this) {
+                tickScheduled = false; // the bridge is closing: nobody is admitted any more
+            }
+        }
     }
 
     /** On the timer thread: start the first waiting attempt if its time has come. */

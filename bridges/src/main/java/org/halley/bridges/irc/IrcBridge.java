@@ -58,10 +58,8 @@ public final class IrcBridge implements Bridge {
     public BridgeConnection connect(Login login, ChatEventSink sink) throws CommandRejectedException {
         String nick = login.nick().isEmpty() ? randomNick(config.nick().defaultNick()) : login.nick();
         IrcArgs.nick("nick", nick, config.nick().maxLength());
+        // SASL sends the account base64-encoded: any printable text will do, one line of it.
         IrcArgs.reason("account", login.account(), 100);
-        if (!login.account().isEmpty()) {
-            IrcArgs.nick("account", login.account(), 100);
-        }
         if (login.password().indexOf('\0') >= 0 || login.password().indexOf('\r') >= 0 || login.password().indexOf('\n') >= 0
                 || login.password().length() > 300) {
             throw new CommandRejectedException("password", "may not contain line breaks or NUL, or be longer than 300 characters");
