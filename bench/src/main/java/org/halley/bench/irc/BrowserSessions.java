@@ -106,7 +106,9 @@ final class BrowserSessions implements AutoCloseable {
                     System.err.println("problem: " + frame);
                 }
             } else if (frame.contains("\"type\":\"disconnected\"")) {
-                disconnects.incrementAndGet();
+                if (disconnects.incrementAndGet() <= 3) {
+                    System.err.println("disconnected: " + frame);
+                }
             }
             return null;
         }
