@@ -79,6 +79,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
     private final Map<String, String> keys = new LinkedHashMap<>();
 
     private volatile String nick;
+    private final java.util.concurrent.locks.ReentrantLock emitting = new java.util.concurrent.locks.ReentrantLock();
     private volatile String awayMessage = "";
     private final Isupport isupport = new Isupport();
     private final IrcCommandEncoder encoder;
@@ -673,14 +674,22 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
 
     // ---- helpers ----
 
+    /**
+     * Delivers one event. Most come from the reader thread; a place in the queue comes from the
+     * timer, one's own message (where the server does not echo) from the writer, the end of a
+     * connection that never started from whoever closed it. The lock keeps them one at a time.
+     */
     void emit(ChatEvent e) {
         if (e instanceof ChatEvent.NickChanged n && n.self()) {
             nick = n.newNick();
         }
+        emitting.lock();
         try {
             sink.accept(e);
         } catch (RuntimeException ex) {
             log.warn("event sink failed on {}", e.getClass().getSimpleName(), ex);
+        } finally {
+            emitting.unlock();
         }
     }
 
