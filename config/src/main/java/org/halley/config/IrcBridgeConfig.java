@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * An IRC network.
  *
- * @param tlsCaFile PEM file of the certificate authorities to trust instead of the JDK's; empty:
+ * @param caFile PEM file of the certificate authorities to trust instead of the JDK's; empty:
  *     the JDK's (certificate and host name are checked either way)
  * @param serverPassword PASS sent at registration (a private server's password); empty: none, and
  *     a person's own password without an account goes as PASS instead
@@ -29,7 +29,7 @@ public record IrcBridgeConfig(
         String host,
         int port,
         boolean tls,
-        Optional<Path> tlsCaFile,
+        Optional<Path> caFile,
         Optional<Secret> serverPassword,
         List<String> defaultChannels,
         List<ChannelPattern> allowedChannels,
@@ -52,7 +52,7 @@ public record IrcBridgeConfig(
     public IrcBridgeConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(tlsCaFile, "tlsCaFile");
+        Objects.requireNonNull(caFile, "caFile");
         Objects.requireNonNull(serverPassword, "serverPassword");
         defaultChannels = List.copyOf(defaultChannels);
         allowedChannels = List.copyOf(allowedChannels);

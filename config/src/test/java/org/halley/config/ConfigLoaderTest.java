@@ -280,6 +280,67 @@ class ConfigLoaderTest {
                 "halley.yaml:5:5: bridges[0].host: environment variable IRC_HOST is not set (write ${IRC_HOST:-default} for a default)");
     }
 
+    private static final String XMPP = """
+            bridges:
+              - name: jabber
+                kind: xmpp
+                host: 127.0.0.1
+                domain: example.org
+            """;
+
+    @Test
+    void xmppBridgeGetsSafeDefaults() throws ConfigException {
+        XmppBridgeConfig x = (XmppBridgeConfig) ConfigLoader.parse("x.yaml", XMPP).bridges().get(0);
+        assertThat(x.tls()).isTrue();
+        assertThat(x.caFile()).isEmpty();
+        assertThat(x.pingInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(x.roomHistory()).isEqualTo(20);
+        assertThat(x.nick()).isEqualTo(NickRules.DEFAULTS);
+        assertThat(x.roomJid("lobby")).isEqualTo("lobby@conference.example.org");
+        assertThat(x.roomJid("x@rooms.example.net")).isEqualTo("x@rooms.example.net");
+    }
+
+    @Test
+    void xmppKeysAreRead() throws ConfigException {
+        XmppBridgeConfig x = (XmppBridgeConfig) ConfigLoader.parse("x.yaml", XMPP + """
+                    tls: false
+                    muc-service: rooms.example.org
+                    login: anonymous
+                    ca-file: /etc/halley/ca.pem
+                    ping-interval: 30s
+                    room-history: 0
+                    default-rooms: [lobby]
+                    allowed-rooms: ["*@rooms.example.org"]
+                    nick: {default: "web-??", fallback: ["{nick}-"]}
+                """).bridges().get(0);
+        assertThat(x.tls()).isFalse();
+        assertThat(x.login()).isEqualTo(XmppLogin.ANONYMOUS);
+        assertThat(x.caFile()).contains(Path.of("/etc/halley/ca.pem"));
+        assertThat(x.pingInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(x.roomHistory()).isZero();
+        assertThat(x.nick().defaultNick()).isEqualTo("web-??");
+        assertThat(x.nick().fallbacks()).containsExactly("{nick}-");
+        assertThat(x.allowsRoom("Lobby@Rooms.Example.org")).isTrue();
+        assertThat(x.allowsRoom("lobby@conference.example.org")).isFalse();
+    }
+
+    @Test
+    void xmppMistakesNameTheKey() {
+        assertThat(error(XMPP + "    ping-interval: 1s\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].ping-interval: 1s is out of range (5s to 1h)");
+        assertThat(error(XMPP + "    room-history: lots\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].room-history: 'lots' is not a whole number (0-1000)");
+        assertThat(error(XMPP + "    login: plain\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].login: 'plain' is not one of: account, anonymous");
+        assertThat(error(XMPP + "    default-rooms: [lobby]\n    allowed-rooms: [\"*@rooms.example.org\"]\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].default-rooms: 'lobby' (lobby@conference.example.org) is not matched by"
+                        + " allowed-rooms [*@rooms.example.org]");
+        assertThat(error(XMPP + "    webirc-password: x\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].webirc-password: only for kind: irc bridges; this one is kind: xmpp");
+        assertThat(error(MINIMAL + "    room-history: 5\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].room-history: only for kind: xmpp bridges; this one is kind: irc");
+    }
+
     @Test
     void emptyWebircPasswordTurnsWebircOff() throws ConfigException {
         HalleyConfig c = ConfigLoader.parse("x.yaml", MINIMAL + "    webirc-password: ${NONE:-}\n");
@@ -300,7 +361,7 @@ class ConfigLoaderTest {
     @Test
     void ircBridgeDefaultsAreSafeForAPublicNetwork() throws ConfigException {
         IrcBridgeConfig irc = (IrcBridgeConfig) ConfigLoader.parse("x.yaml", MINIMAL).bridges().get(0);
-        assertThat(irc.tlsCaFile()).isEmpty();
+        assertThat(irc.caFile()).isEmpty();
         assertThat(irc.serverPassword()).isEmpty();
         assertThat(irc.ident()).isEqualTo("{hex-ip}");
         assertThat(irc.realname()).isEqualTo("Halley web user");
@@ -319,7 +380,7 @@ class ConfigLoaderTest {
                   - name: net
                     kind: irc
                     host: irc.example.org
-                    tls-ca-file: %s
+                    ca-file: %s
                     server-password: ${PASS}
                     ident: "w{hex-ip}"
                     realname: "{nick} at {host}"
@@ -329,7 +390,7 @@ class ConfigLoaderTest {
                     reconnect: {delay: 500ms, max-delay: 1m}
                     flood: {burst: 3, interval: 250ms}
                 """.formatted(ca), Map.of("PASS", "s3cret")).bridges().get(0);
-        assertThat(irc.tlsCaFile()).contains(ca);
+        assertThat(irc.caFile()).contains(ca);
         assertThat(irc.serverPassword()).map(Secret::value).contains("s3cret");
         assertThat(irc.serverPassword().orElseThrow()).hasToString("***");
         assertThat(irc.ident()).isEqualTo("w{hex-ip}");
@@ -343,8 +404,8 @@ class ConfigLoaderTest {
 
     @Test
     void badIrcBridgeValuesSayWhatIsAllowed() {
-        assertThat(error(MINIMAL + "    tls-ca-file: /nonexistent/ca.pem\n"))
-                .isEqualTo("halley.yaml:6:5: bridges[0].tls-ca-file: '/nonexistent/ca.pem' is not a file");
+        assertThat(error(MINIMAL.replace("tls: false", "tls: true") + "    ca-file: /nonexistent/ca.pem\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].ca-file: '/nonexistent/ca.pem' is not a file");
         assertThat(error(MINIMAL + "    ident: \"web user\"\n")).startsWith(
                 "halley.yaml:6:5: bridges[0].ident: 'web user' is not an ident template (letters, digits, '-', '_', '.' and {hex-ip}");
         assertThat(error(MINIMAL + "    ident: \"abc{hex-ip}\"\n")).contains("at most 10 characters");

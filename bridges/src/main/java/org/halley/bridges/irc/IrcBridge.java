@@ -39,7 +39,7 @@ public final class IrcBridge implements Bridge {
 
     public IrcBridge(IrcBridgeConfig config) {
         this.config = config;
-        this.tls = config.tls() ? IrcTls.create(config.tlsCaFile().orElse(null)) : null;
+        this.tls = config.tls() ? IrcTls.create(config.caFile().orElse(null)) : null;
         this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("irc-timer-" + config.name()).factory());
         timer.setRemoveOnCancelPolicy(true);
         this.admission = new IrcAdmission(config.name(), config.admission(), timer, System::nanoTime);

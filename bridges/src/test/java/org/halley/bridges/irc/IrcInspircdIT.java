@@ -181,8 +181,8 @@ class IrcInspircdIT {
 
     @Test
     void tlsVerifiesTheCertificateAndTheHostName() throws Exception {
-        IrcBridge good = new IrcBridge(config("host: localhost\n    port: %d\n    tls: true\n    tls-ca-file: %s".formatted(irc.tlsPort(), irc.caFile())));
-        IrcBridge wrongName = new IrcBridge(config("host: 127.0.0.1\n    port: %d\n    tls: true\n    tls-ca-file: %s".formatted(irc.tlsPort(), irc.caFile())));
+        IrcBridge good = new IrcBridge(config("host: localhost\n    port: %d\n    tls: true\n    ca-file: %s".formatted(irc.tlsPort(), irc.caFile())));
+        IrcBridge wrongName = new IrcBridge(config("host: 127.0.0.1\n    port: %d\n    tls: true\n    ca-file: %s".formatted(irc.tlsPort(), irc.caFile())));
         IrcBridge unknownCa = new IrcBridge(config("host: localhost\n    port: %d\n    tls: true".formatted(irc.tlsPort())));
         try (RawIrcClient carol = RawIrcClient.connect(irc.port(), "carol4")) {
             carol.join("#halley-tls");
