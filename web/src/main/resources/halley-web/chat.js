@@ -120,7 +120,16 @@ function h(tag, props = {}, ...children) {
   return el;
 }
 
-const nickEl = (nick, tag = 'span') => h(tag, { class: `nick ${nickColour(nick)}`, dataset: { nick }, type: tag === 'button' ? 'button' : undefined }, nick);
+// Direction overrides and invisible characters could make one name look like another ("\u202Eecila"
+// shows as "alice"): names are shown with them replaced by a visible mark; the real name is kept.
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const shownName = name => name.replace(INVISIBLE, '\ufffd');
+
+function nickEl(nick, tag = 'span') {
+  const shown = shownName(nick);
+  return h(tag, { class: `nick ${nickColour(nick)}${shown !== nick ? ' odd' : ''}`, dataset: { nick }, title: nick.length > 12 || shown !== nick ? shown : undefined,
+    type: tag === 'button' ? 'button' : undefined }, shown);
+}
 
 const timeFormat = () => new Intl.DateTimeFormat(language(), { timeStyle: 'short' });
 const fullFormat = () => new Intl.DateTimeFormat(language(), { dateStyle: 'full', timeStyle: 'medium' });
@@ -922,7 +931,7 @@ function renderHeader() {
   const c = app.current;
   if (!c) return;
   const net = c.network;
-  $('conv-title').textContent = c.name;
+  $('conv-title').textContent = shownName(c.name);
   const topic = $('topic');
   topic.setAttribute('aria-expanded', 'false');
   if (c.type === 'channel' && c.topic && c.topic.text) {
@@ -1005,7 +1014,7 @@ function renderMembers() {
     const role = roleName(m);
     return h('li', { class: m.away ? 'away' : '' }, h('button', { type: 'button', class: 'member', dataset: { nick: m.nick }, title: role || undefined },
       h('span', { class: `mark ${PREFIX_ROLE[mark] || m.role || ''}`, 'aria-label': role || undefined }, mark),
-      h('span', { class: `nick ${nickColour(m.nick)}` }, m.nick)));
+      h('span', { class: `nick ${nickColour(m.nick)}` }, shownName(m.nick))));
   }));
 }
 
@@ -1053,7 +1062,7 @@ function convButton(c, label, extra = []) {
   return h('button', {
     type: 'button', class: classes.join(' '), 'aria-current': String(app.current === c),
     onclick: () => { c.network.autoSelect = null; select(c); }, dataset: { network: c.network.name, name: c.name },
-  }, extra, h('span', { class: 'name' }, label), badges);
+  }, extra, h('span', { class: 'name' }, shownName(label)), badges);
 }
 
 function renderSidebar() {
@@ -1390,7 +1399,7 @@ function openNickMenu(nick, anchor) {
     items.push(item('menu.kick', () => send(net, { op: 'kick', channel: c.name, nick, reason: '' })));
     items.push(item('menu.ban', () => send(net, { op: 'ban', channel: c.name, who: nick, reason: '' })));
   }
-  menu.replaceChildren(h('div', { class: `menu-title ${nickColour(nick)}` }, nick), ...items);
+  menu.replaceChildren(h('div', { class: `menu-title ${nickColour(nick)}` }, shownName(nick)), ...items);
   menu.hidden = false;
   const r = anchor.getBoundingClientRect();
   const w = menu.offsetWidth, ht = menu.offsetHeight;

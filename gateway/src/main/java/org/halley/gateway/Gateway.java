@@ -39,7 +39,8 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.bridges = bridges(config);
         StaticFiles files = StaticFiles.load();
-        WebHandler web = new WebHandler(files, networksJson(config), config.server().allowedOrigins());
+        WebHandler web = new WebHandler(files, networksJson(config),
+                WebHandler.contentSecurityPolicy(config.server().publicUrl(), config.server().allowedOrigins()));
         this.push = PushServer.builder()
                 .server(config.server())
                 .limits(config.limits())
@@ -121,6 +122,10 @@ public final class Gateway implements AutoCloseable {
                 if (b instanceof IrcBridgeConfig irc) {
                     g.writeStringField("defaultNick", irc.nick().defaultNick());
                     g.writeNumberField("maxNickLength", irc.nick().maxLength());
+                } else if (b instanceof XmppBridgeConfig xmpp) { // what the connect screen asks for, and how rooms are named
+                    g.writeStringField("login", xmpp.login().yamlName());
+                    g.writeStringField("domain", xmpp.domain());
+                    g.writeStringField("mucService", xmpp.mucService());
                 }
                 g.writeEndObject();
             }
