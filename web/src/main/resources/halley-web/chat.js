@@ -4,6 +4,8 @@
 import { HalleyClient } from './halley.js';
 import { t, tNodes, chooseLanguage, loadLanguage, applyTo, language } from './i18n.js';
 import { renderIrcText, plainText, nickColour } from './irc-format.js';
+import { h, shownName, nickEl, fullFormat, dayKey, dayLabel } from './dom.js';
+import { renderItem } from './items.js';
 import { parseLine, splitLines, COMMANDS } from './commands.js';
 import { Composer } from './composer.js';
 import { Alerts } from './notify.js';
@@ -102,48 +104,6 @@ class Conv {
 
 /** IRC's case-insensitive names (rfc1459 casemapping). */
 const fold = s => s.toLowerCase().replace(/[[\]\\~]/g, c => ({ '[': '{', ']': '}', '\\': '|', '~': '^' })[c]);
-
-// ---------------------------------------------------------------- DOM helpers
-
-/** An element; string children become text nodes, never markup. */
-function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k === 'text') el.textContent = v;
-    else if (k === 'dataset') Object.assign(el.dataset, v);
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c);
-  return el;
-}
-
-// Direction overrides and invisible characters could make one name look like another ("\u202Eecila"
-// shows as "alice"): names are shown with them replaced by a visible mark; the real name is kept.
-const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
-const shownName = name => name.replace(INVISIBLE, '\ufffd');
-
-function nickEl(nick, tag = 'span') {
-  const shown = shownName(nick);
-  return h(tag, { class: `nick ${nickColour(nick)}${shown !== nick ? ' odd' : ''}`, dataset: { nick }, title: nick.length > 12 || shown !== nick ? shown : undefined,
-    type: tag === 'button' ? 'button' : undefined }, shown);
-}
-
-const timeFormat = () => new Intl.DateTimeFormat(language(), { timeStyle: 'short' });
-const fullFormat = () => new Intl.DateTimeFormat(language(), { dateStyle: 'full', timeStyle: 'medium' });
-const dayKey = d => `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
-
-function dayLabel(d) {
-  const midnight = x => new Date(x.getFullYear(), x.getMonth(), x.getDate());
-  const days = Math.round((midnight(new Date()) - midnight(d)) / 86400000);
-  if (days >= 0 && days <= 1) {
-    const s = new Intl.RelativeTimeFormat(language(), { numeric: 'auto' }).format(-days, 'day');
-    return s.charAt(0).toLocaleUpperCase(language()) + s.slice(1);
-  }
-  return new Intl.DateTimeFormat(language(), { dateStyle: 'full' }).format(d);
-}
 
 // ---------------------------------------------------------------- start
 
@@ -438,8 +398,9 @@ function onEvent(e) {
     case 'message': onMessage(net, e, time); break;
     case 'joined': {
       const c = net.conv(e.channel, 'channel');
-      if (e.self || isMe(net, e.nick)) {
+      if (e.self || isMe(net, e.nick, c)) {
         c.joined = c.wanted = true;
+        c.myNick = e.nick;
         c.members.clear();
         c.topicSeen = false;
         status(c, { ev: 'join', self: true, nick: e.nick }, time);
@@ -462,7 +423,7 @@ function onEvent(e) {
     case 'banned': {
       const c = net.find(e.channel) || net.conv(e.channel, 'channel');
       const ev = { parted: 'part', kicked: 'kick', banned: 'ban' }[e.type];
-      const self = e.self || isMe(net, e.nick);
+      const self = e.self || isMe(net, e.nick, c);
       if (self) {
         c.joined = false;
         if (ev === 'part') c.wanted = false;
@@ -543,8 +504,12 @@ function onEvent(e) {
   refreshNetwork(net);
 }
 
-/** Whether a nick is the person's own; the page's own view, so it holds whatever a bridge says. */
-const isMe = (net, nick) => !!nick && !!net.nick && fold(nick) === fold(net.nick);
+/**
+ * Whether a nick is the person's own (in conversation c, where a room may know them by another
+ * name, as on XMPP): the page's own view, so it holds whatever a bridge says.
+ */
+const myNick = (net, c) => (c && c.myNick) || net.nick;
+const isMe = (net, nick, c) => !!nick && !!myNick(net, c) && fold(nick) === fold(myNick(net, c));
 
 function member(m) {
   return { nick: m.nick, modes: m.prefix || '', role: m.role || '', affiliation: m.affiliation || '', away: false };
@@ -554,14 +519,14 @@ function onMessage(net, e, time) {
   const channel = net.isChannel(e.conversation);
   const c = net.conv(e.conversation, channel ? 'channel' : 'query');
   const kind = ['message', 'action', 'notice'].includes(e.kind) ? e.kind : 'message';
-  const self = e.self || isMe(net, e.from);
+  const self = e.self || isMe(net, e.from, c);
   if (self) {
     const i = c.pending.findIndex(p => p.cseq !== null && !p.failed && p.kind === kind && (p.text === e.text || p.text.startsWith(e.text)));
     if (i >= 0) { const [p] = c.pending.splice(i, 1); if (p.el) p.el.remove(); }
   }
   const text = e.text || '';
-  const mention = !self && !e.history && (c.type === 'query' || mentions(net, text));
-  add(c, { t: 'msg', kind, from: (self && net.nick) || e.from || '', text, self, history: !!e.history, mention, time });
+  const mention = !self && !e.history && (c.type === 'query' || mentions(myNick(net, c), text));
+  add(c, { t: 'msg', kind, from: (self && myNick(net, c)) || e.from || '', text, self, history: !!e.history, mention, time });
   if (!self) {
     c.recent = [e.from, ...c.recent.filter(n => fold(n) !== fold(e.from))].slice(0, 30);
     if (mention && !e.history) {
@@ -570,21 +535,26 @@ function onMessage(net, e, time) {
   }
 }
 
-function mentions(net, text) {
-  if (!net.nick) return false;
-  const nick = net.nick.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function mentions(own, text) {
+  if (!own) return false;
+  const nick = own.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^\\p{L}\\p{N}_\\-\\[\\]\\\\\`^{|}])${nick}($|[^\\p{L}\\p{N}_\\-\\[\\]\\\\\`^{|}])`, 'iu').test(plainText(text));
 }
 
 function onNick(net, e, time) {
   const oldKey = fold(e.oldNick), newKey = fold(e.newNick);
-  const self = e.self || isMe(net, e.oldNick);
-  if (self) {
+  // On XMPP a nickname belongs to one room (channel); on IRC to the whole network.
+  const room = e.channel ? net.find(e.channel) : null;
+  const self = e.self || isMe(net, e.oldNick, room);
+  if (self && room) {
+    room.myNick = e.newNick;
+  } else if (self) {
     net.nick = e.newNick;
+    for (const c of net.convs.values()) if (c.myNick && fold(c.myNick) === oldKey) c.myNick = e.newNick;
     info(net.server, tNodes('event.selfNick', { nick: nickEl(e.newNick) }), 'info', time);
-    if (app.current && app.current.network === net) renderComposer();
   }
-  for (const c of net.convs.values()) {
+  if (self && app.current && app.current.network === net) renderComposer();
+  for (const c of room ? [room] : net.convs.values()) {
     c.recent = c.recent.map(n => (fold(n) === oldKey ? e.newNick : n));
     const m = c.members.get(oldKey);
     if (m) {
@@ -595,7 +565,7 @@ function onNick(net, e, time) {
       membersChanged(c);
     }
   }
-  const q = net.convs.get(oldKey);
+  const q = room ? null : net.convs.get(oldKey);
   if (q && q.type === 'query' && oldKey !== newKey && !net.convs.has(newKey)) {
     net.convs.delete(oldKey);
     q.name = e.newNick;
@@ -747,7 +717,7 @@ function add(c, item) {
 function rerender(c, item) {
   if (app.current !== c || !item.el) return;
   const stick = c.atBottom;
-  const el = renderItem(item);
+  const el = renderItem(item, itemView());
   item.el.replaceWith(el);
   item.el = el;
   if (stick) scrollToBottom();
@@ -761,124 +731,20 @@ function append(item) {
     app.view.lastDay = day;
   }
   if (item === app.current.firstUnread) list.append(h('li', { class: 'marker unread', role: 'separator' }, t('messages.unread')));
-  item.el = renderItem(item);
+  item.el = renderItem(item, itemView());
   list.append(item.el);
   if (app.current.atBottom) scrollToBottom();
   else if (item.t === 'msg') $('jump').hidden = false;
 }
 
-function timeEl(d) {
-  return h('time', { class: 'time', datetime: d.toISOString(), title: fullFormat().format(d) }, timeFormat().format(d));
-}
-
-function renderItem(item) {
-  switch (item.t) {
-    case 'msg': {
-      const classes = ['msg', item.kind];
-      if (item.self) classes.push('self');
-      if (item.mention) classes.push('mention');
-      if (item.history) classes.push('history');
-      if (item.pending) classes.push('pending');
-      if (item.failed) classes.push('failed');
-      const from = item.kind === 'action' ? h('span', { class: 'from' }, '*') : h('span', { class: 'from' }, nickEl(item.from, 'button'));
-      const body = item.kind === 'action' ? [nickEl(item.from, 'button'), ' ', renderIrcText(item.text, channelOptions())] : [renderIrcText(item.text, channelOptions())];
-      const li = h('li', { class: classes.join(' '), dataset: { from: item.from } }, timeEl(item.time), from, h('span', { class: 'text', dir: 'auto' }, body));
-      if (item.pending) li.title = t(item.cseq === null ? 'messages.waiting' : 'messages.sending');
-      if (item.failed) li.title = t('messages.failed');
-      return li;
-    }
-    case 'status':
-      return h('li', { class: `msg status ${item.ev}` }, timeEl(item.time), h('span', { class: 'from' }, statusMark(item.ev)),
-        h('span', { class: 'text' }, statusText(item)));
-    case 'group': {
-      const button = h('button', { type: 'button', class: 'toggle', 'aria-expanded': String(!!item.open) }, groupSummary(item.items));
-      button.addEventListener('click', () => { item.open = !item.open; rerender(app.current, item); });
-      const text = h('span', { class: 'text' }, button);
-      if (item.open) text.append(h('ul', {}, item.items.map(s => h('li', {}, timeFormat().format(s.time), ' ', statusText(s)))));
-      return h('li', { class: 'msg status group' }, timeEl(item.time), h('span', { class: 'from' }, '↔'), text);
-    }
-    case 'info': {
-      const text = h('span', { class: 'text' }, typeof item.text === 'string' ? item.text : item.text.cloneNode(true));
-      if (item.action) {
-        text.append(h('button', { type: 'button', class: 'secondary small inline-action', onclick: item.action.run }, item.action.label));
-      }
-      return h('li', { class: `msg info ${item.level}` }, timeEl(item.time), h('span', { class: 'from' }, item.level === 'problem' ? '!' : '•'), text);
-    }
-    case 'motd':
-      return h('li', { class: 'msg motd' }, timeEl(item.time), h('span', { class: 'from' }, item.from),
-        h('span', { class: 'text' }, renderIrcText(item.text)));
-    case 'whois':
-      return h('li', { class: 'msg whois' }, timeEl(item.time), h('span', { class: 'from' }, '?'), h('span', { class: 'text' }, whoisBlock(item.data)));
-    default:
-      return h('li', { class: 'msg' });
-  }
+/** How items render in the open conversation: its channel links, and folded groups redrawn in place. */
+function itemView() {
+  return { ...channelOptions(), toggle: item => rerender(app.current, item) };
 }
 
 function channelOptions() {
   const net = app.current && app.current.network;
   return { channelPrefixes: net && net.kind === 'irc' ? '#&' : '' };
-}
-
-const STATUS_MARK = { join: '→', part: '←', quit: '←', kick: '✕', ban: '✕', nick: '↔', mode: '⚙', topic: '✎' };
-const statusMark = ev => STATUS_MARK[ev] || '•';
-
-function statusText(s) {
-  const reason = s.reason ? t('event.reason', { reason: s.reason }) : '';
-  const nick = nickEl(s.nick || '');
-  switch (s.ev) {
-    case 'join': return s.self ? tNodes('event.selfJoined', { channel: s.channel }) : tNodes('event.joined', { nick });
-    case 'part': return s.self ? tNodes('event.selfParted', { reason }) : tNodes('event.parted', { nick, reason });
-    case 'quit': return tNodes('event.quit', { nick, reason: s.reason ? t('event.reason', { reason: plainText(s.reason) }) : '' });
-    case 'kick': return s.self ? tNodes('event.selfKicked', { by: nickEl(s.by || ''), reason }) : tNodes('event.kicked', { nick, by: nickEl(s.by || ''), reason });
-    case 'ban': return s.self ? tNodes('event.selfBanned', { by: nickEl(s.by || ''), reason }) : tNodes('event.banned', { nick, by: nickEl(s.by || ''), reason });
-    case 'nick': return s.self ? tNodes('event.selfNick', { nick: nickEl(s.newNick) }) : tNodes('event.nick', { nick, newNick: nickEl(s.newNick) });
-    case 'mode': return tNodes('event.mode', { nick, modes: s.text || '' });
-    case 'topic': return tNodes('event.topicChanged', { nick, topic: renderIrcText(s.text || '', channelOptions()) });
-    default: return '';
-  }
-}
-
-function groupSummary(items) {
-  const joined = [], left = [];
-  let nicks = 0;
-  for (const s of items) {
-    if (s.ev === 'join') joined.push(s.nick);
-    else if (s.ev === 'part' || s.ev === 'quit') left.push(s.nick);
-    else if (s.ev === 'nick') nicks++;
-  }
-  const names = list => {
-    const unique = [...new Set(list)];
-    const shown = unique.slice(0, 3);
-    if (unique.length > 3) shown.push(t('group.others', { count: unique.length - 3 }));
-    return new Intl.ListFormat(language(), { type: 'conjunction' }).format(shown);
-  };
-  const parts = [];
-  if (joined.length) parts.push(t('group.joined', { names: names(joined), count: new Set(joined).size }));
-  if (left.length) parts.push(t('group.left', { names: names(left), count: new Set(left).size }));
-  if (nicks) parts.push(t('group.nicks', { count: nicks }));
-  return parts.join(t('group.separator'));
-}
-
-function whoisBlock(w) {
-  const rows = [];
-  const row = (key, value) => { if (value !== undefined && value !== null && value !== '' && value !== -1) rows.push(h('dt', {}, t(key)), h('dd', {}, value)); };
-  row('whois.user', w.user && w.host ? `${w.user}@${w.host}` : w.user);
-  row('whois.realname', w.realname ? renderIrcText(w.realname) : '');
-  row('whois.server', w.server);
-  row('whois.channels', (w.channels || []).join(' '));
-  row('whois.account', w.account);
-  row('whois.idle', w.idle >= 0 ? duration(w.idle) : '');
-  row('whois.away', w.away);
-  if (w.operator) row('whois.operator', t('whois.yes'));
-  if (w.secure) row('whois.secure', t('whois.yes'));
-  return h('div', {}, tNodes('whois.title', { nick: nickEl(w.nick || '', 'button') }), h('dl', {}, rows));
-}
-
-function duration(seconds) {
-  const f = new Intl.NumberFormat(language(), { style: 'unit', unitDisplay: 'short', unit: 'minute' });
-  if (seconds < 60) return new Intl.NumberFormat(language(), { style: 'unit', unitDisplay: 'short', unit: 'second' }).format(seconds);
-  if (seconds < 3600 * 2) return f.format(Math.round(seconds / 60));
-  return new Intl.NumberFormat(language(), { style: 'unit', unitDisplay: 'short', unit: 'hour' }).format(Math.round(seconds / 3600));
 }
 
 // ---------------------------------------------------------------- selecting and rendering a conversation
@@ -955,7 +821,7 @@ function renderHeader() {
 function renderComposer() {
   const c = app.current;
   if (!c) return;
-  $('my-nick').textContent = c.network.nick || '';
+  $('my-nick').textContent = myNick(c.network, c) || '';
   const input = $('input');
   if (c.type === 'server') input.placeholder = t('composer.server');
   else if (c.type === 'channel' && !c.joined) input.placeholder = t('composer.notJoined', { channel: c.name });
@@ -1264,7 +1130,7 @@ function completions(prefix, atStart) {
   const out = [];
   const consider = nick => {
     const k = fold(nick);
-    if (!seen.has(k) && nick.toLowerCase().startsWith(p) && k !== fold(net.nick)) { seen.add(k); out.push(nick); }
+    if (!seen.has(k) && nick.toLowerCase().startsWith(p) && k !== fold(myNick(net, c))) { seen.add(k); out.push(nick); }
   };
   c.recent.filter(n => c.type !== 'channel' || c.members.has(fold(n))).forEach(consider);
   [...c.members.values()].map(m => m.nick).sort((a, b) => a.localeCompare(b)).forEach(consider);
@@ -1276,7 +1142,7 @@ function completions(prefix, atStart) {
 
 /** A line the person typed: shown as pending at once, sent when the link and channel allow, paced. */
 function queueLine(c, kind, text) {
-  const p = { t: 'msg', kind, text, from: c.network.nick, self: true, pending: true, time: new Date(), conv: c, cseq: null, acked: false, seq: ++app.seq };
+  const p = { t: 'msg', kind, text, from: myNick(c.network, c), self: true, pending: true, time: new Date(), conv: c, cseq: null, acked: false, seq: ++app.seq };
   c.pending.push(p);
   app.queue.push(p);
   if (app.current === c) renderPending();
@@ -1330,7 +1196,7 @@ function refreshPending() {
 function renderPending() {
   const c = app.current;
   const list = $('pending');
-  list.replaceChildren(...(c ? c.pending.map(p => { p.el = renderItem(p); return p.el; }) : []));
+  list.replaceChildren(...(c ? c.pending.map(p => { p.el = renderItem(p, itemView()); return p.el; }) : []));
   if (c && c.atBottom) scrollToBottom();
   renderPasteProgress();
 }
@@ -1383,12 +1249,12 @@ function onChatClick(e) {
 function openNickMenu(nick, anchor) {
   const c = app.current, net = c.network;
   const menu = $('nick-menu');
-  const me = c.members.get(fold(net.nick));
+  const me = c.members.get(fold(myNick(net, c)));
   const isOp = me && rank(me) <= RANK.indexOf('%');
   const target = c.members.get(fold(nick));
   const item = (key, fn) => h('button', { type: 'button', role: 'menuitem', onclick: () => { closeMenu(); fn(); } }, t(key));
   const items = [item('menu.message', () => select(net.conv(nick, 'query'))), item('menu.whois', () => send(net, { op: 'whois', nick }))];
-  if (c.type === 'channel' && isOp && fold(nick) !== fold(net.nick)) {
+  if (c.type === 'channel' && isOp && fold(nick) !== fold(myNick(net, c))) {
     const has = ch => target && target.modes.includes(ch);
     if (net.kind === 'irc') {
       items.push(has('@') ? item('menu.deop', () => send(net, { op: 'mode', target: c.name, modes: `-o ${nick}` }))

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,9 +29,19 @@ import org.junit.jupiter.api.Test;
  * Content-Security-Policy.
  */
 class ChatPageAssetsTest {
-    /** The page's own scripts (halley.js, the push client, has its own owner and tests). */
-    private static final List<String> SCRIPTS = List.of("chat.js", "commands.js", "composer.js", "i18n.js", "irc-format.js", "notify.js");
+    /** The page's own scripts, every one in the web module but halley.js (the push client, with its own tests). */
+    private static final List<String> SCRIPTS = scripts();
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static List<String> scripts() {
+        try (Stream<Path> files = Files.list(Path.of("..", "web", "src", "main", "resources", "halley-web"))) {
+            List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".js") && !n.equals("halley.js")).sorted().toList();
+            assertThat(names).contains("chat.js", "irc-format.js");
+            return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private static String asset(String name) {
         try (InputStream in = ChatPageAssetsTest.class.getClassLoader().getResourceAsStream("halley-web/" + name)) {

@@ -36,17 +36,21 @@ class ChatUiIT {
     private static ChatPage page;
     private static RawIrcClient alice;
     private static String url;
+    private static HostPage site;
+    private static HostPage otherSite;
 
     @BeforeAll
     static void start() throws Exception {
         irc = NgircdFixture.start(NgircdFixture.Options.DEFAULTS.withoutPenalties());
         int port = Ports.free();
         url = "http://127.0.0.1:" + port;
+        site = HostPage.start();
+        otherSite = HostPage.start();
         HalleyConfig config = ConfigLoader.parse("test.yaml", """
                 server:
                   port: %d
                   public-url: %s
-                  allowed-origins: [%s]
+                  allowed-origins: [%s, %s]
                 bridges:
                   - name: demo
                     kind: irc
@@ -54,7 +58,7 @@ class ChatUiIT {
                     port: %d
                     tls: false
                     default-channels: ["#halley"]
-                """.formatted(port, url, url, irc.port()));
+                """.formatted(port, url, url, site.origin(), irc.port()));
         gateway = Gateway.start(config);
         alice = RawIrcClient.connect(irc.port(), "alice");
         alice.join("#halley");
@@ -76,6 +80,12 @@ class ChatUiIT {
         }
         if (irc != null) {
             irc.close();
+        }
+        if (site != null) {
+            site.close();
+        }
+        if (otherSite != null) {
+            otherSite.close();
         }
     }
 
@@ -344,5 +354,35 @@ class ChatUiIT {
         alice.say("#halley", "welcome back");
         page.awaitMessage("alice", "welcome back");
         page.assertNoErrors();
+    }
+
+    @Test
+    @Order(13)
+    void aSiteInAllowedOriginsEmbedsThePageWhichConnectsByItself() {
+        String src = url + "/?network=demo&channels=%23halley&nick=carl&autoconnect=1";
+        page.driver().get(site.url("<h1>A site about Halley</h1><iframe src=\"" + src + "\" title=\"Chat\" style=\"width:100%;height:600px;border:0\"></iframe>"));
+        page.driver().switchTo().frame(0);
+        try {
+            page.awaitConversation("#halley");
+            alice.await(l -> l.startsWith(":carl!") && l.contains("JOIN") && l.contains("#halley"), WAIT);
+            page.type("hello from an embedded page");
+            alice.await(l -> l.startsWith(":carl!") && l.endsWith("PRIVMSG #halley :hello from an embedded page"), WAIT);
+        } finally {
+            page.driver().switchTo().defaultContent();
+        }
+        page.screenshot("embedded-desktop", 1280, 800);
+    }
+
+    @Test
+    @Order(14)
+    void aSiteNotInAllowedOriginsCannotFrameThePage() {
+        page.driver().get(otherSite.url("<iframe src=\"" + url + "/?network=demo\" title=\"Chat\"></iframe>"));
+        page.driver().switchTo().frame(0);
+        try {
+            page.until("the frame stays empty", () -> Boolean.TRUE.equals(page.js("return document.readyState === 'complete'")));
+            assertThat(page.driver().findElements(By.id("connect-form"))).isEmpty();
+        } finally {
+            page.driver().switchTo().defaultContent();
+        }
     }
 }
