@@ -161,6 +161,8 @@ class ChatSafetyIT {
         page.viewport(390, 844);
         assertNoHorizontalOverflow();
         assertRtlStaysInItsPlace("\u202Egnirts desrever\u202C then normal");
+        page.viewport(360, 740); // the narrowest phone the page is made for
+        assertNoHorizontalOverflow();
         page.resetViewport();
         page.screenshot("hostile-irc-phone", 390, 844);
     }

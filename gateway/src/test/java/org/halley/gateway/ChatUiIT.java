@@ -288,6 +288,35 @@ class ChatUiIT {
 
     @Test
     @Order(9)
+    void theListStaysWhereThePersonReadsAndFollowsNewLinesAtTheBottom() {
+        for (int i = 0; i < 60; i++) {
+            alice.say("#halley", "filler line " + i + " so that the list scrolls");
+        }
+        page.awaitMessage("alice", "filler line 59 so that the list scrolls");
+        page.until("at the bottom", () -> Boolean.TRUE.equals(page.js(BOTTOM)));
+        page.js("const s = document.getElementById('scroller'); s.scrollTop = 100; s.dispatchEvent(new Event('scroll'));");
+        alice.say("#halley", "a line while reading history");
+        page.awaitMessage("alice", "a line while reading history");
+        page.awaitVisible(By.id("jump"));
+        assertThat(((Number) page.js("return document.getElementById('scroller').scrollTop")).intValue()).isEqualTo(100);
+        page.el("jump").click();
+        page.until("back at the bottom", () -> Boolean.TRUE.equals(page.js(BOTTOM)));
+        alice.say("#halley", "a line at the bottom");
+        page.awaitMessage("alice", "a line at the bottom");
+        page.until("still at the bottom", () -> Boolean.TRUE.equals(page.js(BOTTOM)));
+
+        // Alt+Down and Alt+Up move between conversations from the keyboard.
+        page.el("input").sendKeys(Keys.chord(Keys.ALT, Keys.ARROW_DOWN));
+        page.awaitConversation("#x");
+        page.el("input").sendKeys(Keys.chord(Keys.ALT, Keys.ARROW_UP));
+        page.awaitConversation("#halley");
+    }
+
+    private static final String BOTTOM =
+            "const s = document.getElementById('scroller'); return s.scrollHeight - s.scrollTop - s.clientHeight < 2;";
+
+    @Test
+    @Order(10)
     void aKickShowsWhoAndWhyAndTheChannelStaysReadable() {
         alice.join("#ops"); // first in: alice is its operator
         page.type("/join #ops");
@@ -301,7 +330,7 @@ class ChatUiIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void linesTypedWhileTheLinkIsDownWaitAndGoOutInOrder() {
         page.js("window.__cut()");
         page.until("link shown as lost", () -> page.el("link-state").getText().startsWith("Connection lost"));
@@ -326,7 +355,7 @@ class ChatUiIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void aPasteOfSeveralLinesAsksThenSendsOneMessagePerLine() {
         page.paste("first pasted\nsecond pasted\r\n\nthird pasted\nfourth pasted\n");
         page.awaitVisible(By.id("paste-dialog"));
@@ -339,7 +368,7 @@ class ChatUiIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void whenTheIrcServerGoesAwayThePersonCanReconnectAndRejoin() throws Exception {
         irc.kill();
         page.awaitLine("Disconnected");
@@ -357,7 +386,7 @@ class ChatUiIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void aSiteInAllowedOriginsEmbedsThePageWhichConnectsByItself() {
         String src = url + "/?network=demo&channels=%23halley&nick=carl&autoconnect=1";
         page.driver().get(site.url("<h1>A site about Halley</h1><iframe src=\"" + src + "\" title=\"Chat\" style=\"width:100%;height:600px;border:0\"></iframe>"));
@@ -374,7 +403,7 @@ class ChatUiIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void aSiteNotInAllowedOriginsCannotFrameThePage() {
         page.driver().get(otherSite.url("<iframe src=\"" + url + "/?network=demo\" title=\"Chat\"></iframe>"));
         page.driver().switchTo().frame(0);

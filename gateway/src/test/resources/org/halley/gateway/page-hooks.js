@@ -25,8 +25,9 @@
   const sockets = [];
   window.__offline = false;
   function TestWebSocket(url, protocols) {
-    // While "offline", connections go to the discard port on loopback, which refuses them.
-    const ws = new RealWebSocket(window.__offline ? 'ws://127.0.0.1:9/' : url, protocols);
+    // While "offline", connections go to a path of the same server that refuses the upgrade (404):
+    // a connection that fails as a dropped network does, within the page's CSP.
+    const ws = new RealWebSocket(window.__offline ? new URL('/offline', url).href : url, protocols);
     sockets.push(ws);
     return ws;
   }
