@@ -36,7 +36,7 @@ const app = {
   pumpTimer: 0,
   seq: 0,
   chatShown: false,
-  view: { lastDay: '' },
+  view: { lastDay: '', autoTop: 0 },
 };
 const alerts = new Alerts();
 let composer;
@@ -147,17 +147,23 @@ function wireStatic() {
   $('network-action').addEventListener('click', () => {
     const net = app.current && app.current.network;
     if (!net) return;
-    if (net.status === 'connected' || net.status === 'connecting') send(net, { op: 'quit', reason: '' });
+    if (online(net)) send(net, { op: 'quit', reason: '' });
     else reconnect(net);
   });
   $('jump').addEventListener('click', () => { scrollToBottom(); $('input').focus(); });
   $('paste-stop').addEventListener('click', stopPaste);
   const scroller = $('scroller');
   scroller.addEventListener('scroll', () => {
-    if (!app.current) return;
-    app.current.atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 30;
-    app.current.scrollTop = scroller.scrollTop;
-    if (app.current.atBottom) $('jump').hidden = true;
+    const c = app.current;
+    if (!c) return;
+    const fromBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+    // Lines may arrive between our own scroll to the bottom and its scroll event: only a move up
+    // from where we put the list means the person is reading history.
+    if (fromBottom < 30) c.atBottom = true;
+    else if (scroller.scrollTop + 1 < app.view.autoTop) c.atBottom = false;
+    else if (c.atBottom) scrollToBottom();
+    c.scrollTop = scroller.scrollTop;
+    if (c.atBottom) $('jump').hidden = true;
   }, { passive: true });
   new ResizeObserver(() => { if (app.current && app.current.atBottom) scrollToBottom(); }).observe(scroller);
   // Clicks on nicks, channel names and inline actions anywhere in the chat, by delegation.
@@ -243,7 +249,7 @@ async function submitConnect() {
     return;
   }
   const existing = app.networks.get(name);
-  if (existing && (existing.status === 'connected' || existing.status === 'connecting')) {
+  if (existing && online(existing)) {
     error.textContent = t('connect.already', { network: name });
     return;
   }
@@ -276,7 +282,9 @@ function connectNetwork(net, channels) {
   net.ahead = 0;
   net.autoSelect = channels.length ? fold(channels[0]) : null; // shown first once joined, unless the person chose another
   const l = net.login || { nick: net.nick, account: '', password: '' };
-  send(net, { op: 'connect', nick: net.nick || l.nick, account: l.account, password: l.password, channels });
+  // The IRC nick as it is now; on XMPP the network knows the person by address, the rooms by nick.
+  const nick = net.kind === 'irc' && net.nick ? net.nick : l.nick;
+  send(net, { op: 'connect', nick, account: l.account, password: l.password, channels });
   refreshNetwork(net);
 }
 
@@ -402,7 +410,7 @@ function onEvent(e) {
         c.joined = c.wanted = true;
         c.myNick = e.nick;
         c.members.clear();
-        c.topicSeen = false;
+        c.topicSeen = c.topicShown = false;
         status(c, { ev: 'join', self: true, nick: e.nick }, time);
         const first = net.autoSelect === fold(c.name);
         if (first) net.autoSelect = null;
@@ -448,8 +456,10 @@ function onEvent(e) {
     case 'topic': {
       const c = net.conv(e.channel, 'channel');
       c.topic = { text: e.topic || '', setBy: e.setBy || '', setAt: e.setAt ? new Date(e.setAt) : null };
-      const initial = !c.topicSeen;
-      c.topicSeen = true;
+      // The topic that comes with a join is shown as "Topic: …", later ones as changes. IRC sends
+      // it before the names that end the join; an XMPP room sends its subject once after joining.
+      const initial = net.kind === 'xmpp' ? !c.topicShown : !c.topicSeen;
+      c.topicSeen = c.topicShown = true;
       if (initial) {
         if (c.topic.text) info(c, topicLine(c.topic), 'info', time);
       } else {
@@ -789,6 +799,7 @@ function markRead(c) {
 function scrollToBottom() {
   const s = $('scroller');
   s.scrollTop = s.scrollHeight;
+  app.view.autoTop = s.scrollTop;
   if (app.current) app.current.atBottom = true;
   $('jump').hidden = true;
 }
@@ -811,7 +822,7 @@ function renderHeader() {
   }
   const action = $('network-action');
   action.hidden = c.type !== 'server';
-  action.textContent = net.status === 'connected' || net.status === 'connecting' ? t('network.disconnect') : t('network.reconnect');
+  action.textContent = online(net) ? t('network.disconnect') : t('network.reconnect');
   $('toggle-members').hidden = c.type !== 'channel';
   $('member-count').textContent = c.type === 'channel' ? String(c.members.size) : '';
   renderTitle();
@@ -837,6 +848,9 @@ function networkStatusText(net) {
     default: return '';
   }
 }
+
+/** Connected, or on the way there (Halley retrying by itself counts): Disconnect, not Reconnect. */
+const online = net => ['connected', 'connecting', 'reconnecting'].includes(net.status);
 
 function refreshNetwork(net) {
   scheduleSidebar();
