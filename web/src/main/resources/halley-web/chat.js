@@ -2,7 +2,7 @@
 // the chat events of docs/protocol.md. Network text reaches the page only as text nodes (h(),
 // textContent, irc-format.js): never as HTML.
 import { HalleyClient } from './halley.js';
-import { t, tNodes, chooseLanguage, loadLanguage, applyTo, language } from './i18n.js';
+import { t, tNodes, chooseLanguage, loadLanguage, applyTo } from './i18n.js';
 import { renderIrcText, plainText, nickColour } from './irc-format.js';
 import { h, shownName, nickEl, fullFormat, dayKey, dayLabel } from './dom.js';
 import { renderItem } from './items.js';
