@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLContext;
 import org.halley.config.ConfigLoader;
 import org.halley.config.HalleyConfig;
 import org.halley.testkit.BrowserFixture;
@@ -38,6 +37,7 @@ import org.openqa.selenium.By;
 class ChatXmppIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String ROOM = "lobby@" + ProsodyFixture.MUC;
+    private static final String ROOM_SHOWN = "lobby"; // a room of the bridge's own MUC service, by its local part
     private static ProsodyFixture xmpp;
     private static Gateway gateway;
     private static BrowserFixture browser;
@@ -80,17 +80,16 @@ class ChatXmppIT {
     }
 
     private static XMPPTCPConnection login(String user) throws Exception {
-        SSLContext tls = trusting(xmpp.caFile());
         XMPPTCPConnection c = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
-                .setXmppDomain(ProsodyFixture.DOMAIN).setHost("127.0.0.1").setPort(xmpp.port())
+                .setXmppDomain(ProsodyFixture.DOMAIN).setHostAddress(java.net.InetAddress.getLoopbackAddress()).setPort(xmpp.port())
                 .setUsernameAndPassword(user, user + "-pw").setSecurityMode(SecurityMode.required)
-                .setCustomSSLContext(tls).setHostnameVerifier((h, s) -> true).build());
+                .setCustomX509TrustManager(trusting(xmpp.caFile())).setResource("peer").build());
         c.connect().login();
         return c;
     }
 
-    /** TLS that trusts only the fixture's CA. */
-    private static SSLContext trusting(java.nio.file.Path caPem) throws Exception {
+    /** Trusts only the fixture's CA. */
+    private static javax.net.ssl.X509TrustManager trusting(java.nio.file.Path caPem) throws Exception {
         java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
         ks.load(null, null);
         try (java.io.InputStream in = java.nio.file.Files.newInputStream(caPem)) {
@@ -101,9 +100,7 @@ class ChatXmppIT {
         }
         javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return (javax.net.ssl.X509TrustManager) tmf.getTrustManagers()[0];
     }
 
     @AfterAll
@@ -137,7 +134,7 @@ class ChatXmppIT {
 
     @Test
     @Order(2)
-    void personJoinsARoomAndBothSidesTalk() {
+    void personJoinsARoomAndBothSidesTalk() throws Exception {
         page.el("nick").sendKeys("bob");
         page.el("account").sendKeys("bob@" + ProsodyFixture.DOMAIN);
         page.el("password").sendKeys("bob-pw");
@@ -179,6 +176,7 @@ class ChatXmppIT {
     @Order(4)
     void aModeratorKicksThePersonFromTheRoom() throws Exception {
         page.select(ROOM);
+        assertThat(page.sidebarItem(ROOM).findElement(By.className("name")).getText()).isEqualTo(ROOM_SHOWN);
         aliceRoom.kickParticipant(Resourcepart.from("bob"), "enough");
         page.awaitLine("alice removed you from this channel (enough)");
         page.until("room marked as left", () -> page.sidebarItem(ROOM).getAttribute("class").contains("parted"));

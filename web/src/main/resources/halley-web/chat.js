@@ -82,6 +82,17 @@ class Network {
   }
 }
 
+/** How a conversation is named in the side list: an XMPP room or contact of this service by its local part. */
+function shortName(c) {
+  const net = c.network;
+  if (net.kind !== 'xmpp' || c.type === 'server') return c.name;
+  const at = c.name.indexOf('@');
+  const domain = c.name.slice(at + 1).toLowerCase();
+  const local = at > 0 ? c.name.slice(0, at) : c.name;
+  const own = [net.info.mucService, net.info.domain].filter(Boolean).map(d => d.toLowerCase());
+  return at > 0 && !c.name.includes('/') && own.includes(domain) ? local : c.name;
+}
+
 class Conv {
   constructor(network, name, type) {
     this.network = network;
@@ -620,7 +631,9 @@ function onPresence(net, e, time) {
   const who = e.who || '';
   if (e.self) {
     net.presence = e.status;
-    info(net.server, e.status === 'available' ? t('event.selfBack') : t('event.selfAway', { message: e.message || '' }), 'info', time);
+    const line = e.status === 'available' ? t('event.selfBack') : t('event.selfAway', { message: e.message || '' });
+    info(net.server, line, 'info', time);
+    if (app.current && app.current.network === net && app.current !== net.server) info(app.current, line, 'info', time);
     scheduleSidebar();
     return;
   }
@@ -940,7 +953,7 @@ function convButton(c, label, extra = []) {
   if (c.mentions) badges.push(h('span', { class: 'badge mention', title: t('sidebar.mentions', { count: c.mentions }) }, String(c.mentions)));
   else if (c.unread) badges.push(h('span', { class: 'badge', title: t('sidebar.unread', { count: c.unread }) }, String(c.unread)));
   return h('button', {
-    type: 'button', class: classes.join(' '), 'aria-current': String(app.current === c),
+    type: 'button', class: classes.join(' '), 'aria-current': String(app.current === c), title: label !== c.name ? shownName(c.name) : undefined,
     onclick: () => { c.network.autoSelect = null; select(c); }, dataset: { network: c.network.name, name: c.name },
   }, extra, h('span', { class: 'name' }, shownName(label)), badges);
 }
@@ -953,10 +966,10 @@ function renderSidebar() {
     const queries = convs.filter(c => c.type === 'query').sort(byName);
     const group = h('div', { class: 'network', role: 'group', 'aria-label': net.name });
     group.append(convButton(net.server, net.name, [h('span', { class: `dot ${net.status}`, title: networkStatusText(net) })]));
-    channels.forEach(c => group.append(convButton(c, c.name)));
+    channels.forEach(c => group.append(convButton(c, shortName(c))));
     if (queries.length) {
       group.append(h('div', { class: 'section-label' }, t('sidebar.private')));
-      queries.forEach(c => group.append(convButton(c, c.name, [h('span', { class: `dot ${c.presence || (net.roster.get(fold(c.name)) || {}).status || 'none'}` })])));
+      queries.forEach(c => group.append(convButton(c, shortName(c), [h('span', { class: `dot ${c.presence || (net.roster.get(fold(c.name)) || {}).status || 'none'}` })])));
     }
     const contacts = [...net.roster.values()].filter(x => !net.find(x.address)).sort((a, b) => (a.status === 'offline') - (b.status === 'offline') || (a.name || a.address).localeCompare(b.name || b.address));
     if (contacts.length) {
