@@ -652,7 +652,8 @@ function onPresence(net, e, time) {
 }
 
 function onWhois(net, e, time) {
-  const target = net.find(e.nick || '') || (app.current && app.current.network === net ? app.current : net.server);
+  // The answer shows where the person asked (the open conversation), else with that person.
+  const target = (app.current && app.current.network === net ? app.current : null) || net.find(e.nick || '') || net.server;
   add(target, { t: 'whois', data: e, time });
 }
 

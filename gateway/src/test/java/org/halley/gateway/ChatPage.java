@@ -26,7 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 final class ChatPage {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    static final Duration WAIT = Duration.ofSeconds(15);
+    static final Duration WAIT = Duration.ofSeconds(30); // the IRC bridge paces what a person sends (flood control)
 
     private final BrowserFixture browser;
 
@@ -76,9 +76,10 @@ final class ChatPage {
             return String.valueOf(js("""
                     const lines = [...document.querySelectorAll('#messages > li')].slice(-8).map(li => li.textContent);
                     const pending = [...document.querySelectorAll('#pending > li')].map(li => li.textContent + ' ' + li.title);
-                    return JSON.stringify({title: document.getElementById('conv-title').textContent, pending,
+                    const sidebar = [...document.querySelectorAll('#networks .conv')].map(b => b.dataset.name + (b.classList.contains('parted') ? ' (parted)' : ''));
+                    return JSON.stringify({title: document.getElementById('conv-title').textContent, pending, sidebar,
                       client: window.halleyClient && {state: window.halleyClient.state, pending: window.halleyClient.pending()},
-                      link: document.getElementById('link-state').textContent, errors: window.__errors, lines});
+                      link: document.getElementById('link-state').textContent, errors: window.__errors, lines, events: window.__events});
                     """));
         } catch (RuntimeException e) {
             return "(unavailable: " + e.getMessage() + ")";
@@ -105,6 +106,18 @@ final class ChatPage {
     void connect() {
         waiting().until(ExpectedConditions.elementToBeClickable(By.id("connect-button"))).click();
         awaitVisible(By.id("chat-screen"));
+        recordEvents();
+    }
+
+    /** Keeps the last events the page received, for failure messages. */
+    void recordEvents() {
+        js("""
+                const c = window.halleyClient, handle = c.onEvent;
+                if (!c || c.__recorded) return;
+                window.__events = [];
+                c.onEvent = (e, seq) => { window.__events.push(JSON.stringify(e)); window.__events.splice(0, window.__events.length - 12); handle(e, seq); };
+                c.__recorded = true;
+                """);
     }
 
     void awaitConversation(String name) {

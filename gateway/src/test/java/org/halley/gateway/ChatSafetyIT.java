@@ -33,7 +33,7 @@ import org.openqa.selenium.WebElement;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatSafetyIT {
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String LONG_WORD = "W".repeat(400);
     /** A payload that would set window.__pwned if any of it were ever parsed as HTML or script. */
     private static final List<String> PAYLOADS = List.of(

@@ -29,7 +29,7 @@ import org.openqa.selenium.WebElement;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatUiIT {
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static NgircdFixture irc;
     private static Gateway gateway;
     private static BrowserFixture browser;
