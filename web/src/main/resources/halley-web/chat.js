@@ -36,7 +36,7 @@ const app = {
   pumpTimer: 0,
   seq: 0,
   chatShown: false,
-  view: { lastDay: '', autoTop: 0 },
+  view: { lastDay: '' },
 };
 const alerts = new Alerts();
 let composer;
@@ -164,14 +164,20 @@ function wireStatic() {
   $('jump').addEventListener('click', () => { scrollToBottom(); $('input').focus(); });
   $('paste-stop').addEventListener('click', stopPaste);
   const scroller = $('scroller');
+  // Only the person leaves the bottom: a scroll right after their wheel, touch, key or pointer.
+  // Scrolls that lines arriving, a resize or a phone's keyboard cause keep the list stuck.
+  let touched = 0;
+  const touch = () => { touched = performance.now(); };
+  scroller.addEventListener('wheel', touch, { passive: true });
+  scroller.addEventListener('touchmove', touch, { passive: true });
+  scroller.addEventListener('keydown', e => { if (/^(Page|Arrow|Home|End| )/.test(e.key)) touch(); });
+  scroller.addEventListener('pointerdown', e => { if (e.target === scroller) touch(); }); // its scroll bar
   scroller.addEventListener('scroll', () => {
     const c = app.current;
     if (!c) return;
     const fromBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
-    // Lines may arrive between our own scroll to the bottom and its scroll event: only a move up
-    // from where we put the list means the person is reading history.
     if (fromBottom < 30) c.atBottom = true;
-    else if (scroller.scrollTop + 1 < app.view.autoTop) c.atBottom = false;
+    else if (performance.now() - touched < 1000) c.atBottom = false;
     else if (c.atBottom) scrollToBottom();
     c.scrollTop = scroller.scrollTop;
     if (c.atBottom) $('jump').hidden = true;
@@ -813,7 +819,6 @@ function markRead(c) {
 function scrollToBottom() {
   const s = $('scroller');
   s.scrollTop = s.scrollHeight;
-  app.view.autoTop = s.scrollTop;
   if (app.current) app.current.atBottom = true;
   $('jump').hidden = true;
 }

@@ -170,6 +170,19 @@ final class ChatPage {
                 """, text);
     }
 
+    /** The network goes away for the page: every push request is refused and open sockets close. */
+    void cutLink() {
+        cdp("Network.enable", Map.of());
+        cdp("Network.setBlockedURLs", Map.of("urls", List.of("*/push/*")));
+        js("window.__cut()");
+    }
+
+    /** The network is back. */
+    void restoreLink() {
+        cdp("Network.setBlockedURLs", Map.of("urls", List.of()));
+        js("window.__restore()");
+    }
+
     /** Takes a screenshot at a viewport size; narrow sizes are emulated as a phone. */
     Path screenshot(String name, int width, int height) {
         boolean phone = width < 700;

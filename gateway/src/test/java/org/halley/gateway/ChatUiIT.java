@@ -19,6 +19,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.interactions.WheelInput;
 
 /**
  * A person in Chromium uses the chat page on a real ngircd through Halley, with plain IRC clients
@@ -294,11 +296,14 @@ class ChatUiIT {
         }
         page.awaitMessage("alice", "filler line 59 so that the list scrolls");
         page.until("at the bottom", () -> Boolean.TRUE.equals(page.js(BOTTOM)));
-        page.js("const s = document.getElementById('scroller'); s.scrollTop = 100; s.dispatchEvent(new Event('scroll'));");
+        // The person scrolls up with the mouse wheel, then lines keep coming.
+        new Actions(page.driver()).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(page.el("scroller")), 0, -600).perform();
+        page.until("scrolled up", () -> Boolean.FALSE.equals(page.js(BOTTOM)));
+        long reading = ((Number) page.js("return document.getElementById('scroller').scrollTop")).longValue();
         alice.say("#halley", "a line while reading history");
         page.awaitMessage("alice", "a line while reading history");
         page.awaitVisible(By.id("jump"));
-        assertThat(((Number) page.js("return document.getElementById('scroller').scrollTop")).intValue()).isEqualTo(100);
+        assertThat(((Number) page.js("return document.getElementById('scroller').scrollTop")).longValue()).isEqualTo(reading);
         page.el("jump").click();
         page.until("back at the bottom", () -> Boolean.TRUE.equals(page.js(BOTTOM)));
         alice.say("#halley", "a line at the bottom");
@@ -332,18 +337,29 @@ class ChatUiIT {
     @Test
     @Order(11)
     void linesTypedWhileTheLinkIsDownWaitAndGoOutInOrder() {
-        page.js("window.__cut()");
+        page.cutLink();
+        try {
+            whileTheLinkIsDown();
+        } finally {
+            page.restoreLink();
+        }
+        afterTheLinkIsBack();
+    }
+
+    private void whileTheLinkIsDown() {
         page.until("link shown as lost", () -> page.el("link-state").getText().startsWith("Connection lost"));
         page.awaitVisible(By.id("banner"));
         page.type("while away one");
         page.type("while away two");
         page.type("while away three");
-        assertThat(page.pending()).hasSize(3);
+        page.until("three lines pending", () -> page.pending().size() == 3);
         assertThat(page.pending().get(0).getAttribute("class")).contains("pending");
         assertThat(page.el("banner").getText()).contains("3 messages are waiting");
         page.screenshot("chat-desktop-offline", 1280, 800);
         assertThat(alice.lines()).noneMatch(l -> l.contains("while away"));
-        page.js("window.__restore()");
+    }
+
+    private void afterTheLinkIsBack() {
         page.until("link live again", Duration.ofSeconds(60), () -> page.el("link-state").getText().equals("Live · WebSocket"));
         page.until("lines sent", () -> aliceSaw("PRIVMSG #halley :while away three"));
         List<String> sent = alice.lines().stream().filter(l -> l.contains("while away")).map(l -> l.substring(l.indexOf(" :") + 2)).toList();

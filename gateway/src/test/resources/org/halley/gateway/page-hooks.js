@@ -21,12 +21,13 @@
   const hasFocus = Document.prototype.hasFocus;
   Document.prototype.hasFocus = function () { return window.__blurred ? false : hasFocus.call(this); };
 
+  // To cut the link the test blocks the push endpoints' HTTP requests (CDP Network.setBlockedURLs,
+  // which does not stop WebSocket handshakes) and calls __cut: open WebSockets close, and new ones
+  // go to a path of the same server that refuses the upgrade (404), as a dropped network would.
   const RealWebSocket = window.WebSocket;
   const sockets = [];
   window.__offline = false;
   function TestWebSocket(url, protocols) {
-    // While "offline", connections go to a path of the same server that refuses the upgrade (404):
-    // a connection that fails as a dropped network does, within the page's CSP.
     const ws = new RealWebSocket(window.__offline ? new URL('/offline', url).href : url, protocols);
     sockets.push(ws);
     return ws;
