@@ -1078,7 +1078,7 @@ function submitInput(text) {
   if (!c) return;
   const lines = splitLines(text);
   if (lines.length > 1) {
-    if (lines.length > CONFIRM_LINES) confirmPaste(lines); else lines.forEach(l => queueLine(c, 'message', l));
+    if (lines.length > CONFIRM_LINES) confirmPaste(lines); else sendLines(c, lines);
     return;
   }
   const ctx = { conversation: c.type === 'server' ? null : c.name, type: c.type, kind: c.network.kind, isChannel: n => c.network.isChannel(n) };
@@ -1250,6 +1250,14 @@ function stopPaste() {
   renderPending();
 }
 
+/** XMPP carries line breaks: several lines go as one message there, one message per line on IRC. */
+const oneMessage = c => c.network.kind === 'xmpp';
+
+function sendLines(c, lines) {
+  if (oneMessage(c)) queueLine(c, 'message', lines.join('\n'));
+  else lines.forEach(l => queueLine(c, 'message', l));
+}
+
 function confirmPaste(lines) {
   const c = app.current;
   if (!c) return;
@@ -1258,12 +1266,12 @@ function confirmPaste(lines) {
   const target = c.type === 'server' ? null : c;
   $('paste-question').textContent = !target ? t('error.noConversation')
     : tooMany ? t('paste.tooMany', { count: lines.length, max: MAX_PASTE })
-      : t('paste.question', { count: lines.length, name: c.name, seconds: Math.max(0, Math.ceil((lines.length - BURST) / RATE)) });
+      : t(oneMessage(c) ? 'paste.questionOne' : 'paste.question', { count: lines.length, name: c.name, seconds: Math.max(0, Math.ceil((lines.length - BURST) / RATE)) });
   $('paste-preview').textContent = tooMany || !target ? '' : lines.slice(0, 20).join('\n') + (lines.length > 20 ? '\n…' : '');
   $('paste-send').hidden = tooMany || !target;
   dialog.returnValue = '';
   dialog.onclose = () => {
-    if (dialog.returnValue === 'send' && target && !tooMany) lines.forEach(l => queueLine(target, 'message', l));
+    if (dialog.returnValue === 'send' && target && !tooMany) sendLines(target, lines);
     $('input').focus();
   };
   dialog.showModal();

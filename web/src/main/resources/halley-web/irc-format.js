@@ -3,7 +3,9 @@
 
 const B = '\x02', C = '\x03', H = '\x04', O = '\x0f', M = '\x11', R = '\x16', I = '\x1d', S = '\x1e', U = '\x1f';
 const CODES = /[\x02\x03\x04\x0f\x11\x16\x1d\x1e\x1f]/;
-const OTHER_CONTROLS = /[\x00-\x08\x0a-\x1f\x7f]/g; // what remains after formatting is read: never shown
+// What remains after formatting is read is never shown, but a line break (XMPP messages may
+// have them; IRC lines cannot) and a tab.
+const OTHER_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/g;
 
 // mIRC colours 16-98 (0-15 are CSS classes so the theme can keep them readable).
 const EXTENDED = ('470000 472100 474700 324700 004700 00472c 004747 002747 000047 2e0047 470047 47002a ' +

@@ -73,7 +73,20 @@ public sealed interface ChatEvent {
         }
     }
 
-    record NickChanged(Instant time, String oldNick, String newNick, boolean self) implements ChatEvent {}
+    /**
+     * {@code oldNick} is now {@code newNick}: on the whole network (IRC, {@code channel} empty), or
+     * in one room (XMPP, where a nickname belongs to a room).
+     */
+    record NickChanged(Instant time, String oldNick, String newNick, boolean self, String channel) implements ChatEvent {
+        public NickChanged {
+            java.util.Objects.requireNonNull(channel, "channel");
+        }
+
+        /** A network-wide change (IRC). */
+        public NickChanged(Instant time, String oldNick, String newNick, boolean self) {
+            this(time, oldNick, newNick, self, "");
+        }
+    }
 
     /** The topic or subject; {@code setAt} is null when the network did not say. */
     record Topic(Instant time, String channel, String topic, String setBy, Instant setAt) implements ChatEvent {}

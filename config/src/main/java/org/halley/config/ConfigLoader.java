@@ -196,9 +196,9 @@ public final class ConfigLoader {
         }
 
         private static final List<String> IRC_KEYS = List.of(
-                "default-channels", "allowed-channels", "webirc-password", "nick", "realname");
+                "default-channels", "allowed-channels", "webirc-password", "realname");
         private static final List<String> XMPP_KEYS = List.of(
-                "domain", "muc-service", "login", "default-rooms", "allowed-rooms");
+                "domain", "muc-service", "login", "default-rooms", "allowed-rooms", "ca-file", "ping-interval", "room-history");
 
         BridgeConfig bridge(YamlMap m) {
             if (!m.present()) {
@@ -235,6 +235,7 @@ public final class ConfigLoader {
                 IRC_KEYS.forEach(k -> hints.put(k, "only for kind: irc bridges; this one is kind: xmpp"));
             } else {
                 m.get("port");
+                m.get("nick");
                 IRC_KEYS.forEach(m::get);
                 XMPP_KEYS.forEach(m::get);
             }
@@ -289,8 +290,19 @@ public final class ConfigLoader {
             List<ChannelPattern> allowed = m.get("allowed-rooms")
                     .strings(List.of("*"), ConfigLoader::globProblem)
                     .stream().map(ChannelPattern::new).toList();
-            return new XmppBridgeConfig(name == null ? "?" : name, host == null ? "?" : host, port, tls,
-                    domain == null ? "invalid" : domain, muc, login, rooms, allowed);
+            Optional<Path> caFile = Optional.ofNullable(m.get("ca-file").checked(null, ConfigLoader::pathProblem)).map(Path::of);
+            Duration ping = m.get("ping-interval").duration(
+                    XmppBridgeConfig.DEFAULT_PING_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1));
+            int history = m.get("room-history").integer(XmppBridgeConfig.DEFAULT_ROOM_HISTORY, 0, 1000);
+            NickRules nick = nick(m.map("nick"));
+            XmppBridgeConfig c = new XmppBridgeConfig(name == null ? "?" : name, host == null ? "?" : host, port, tls,
+                    domain == null ? "invalid" : domain, muc, login, rooms, allowed, caFile, ping, history, nick);
+            for (String r : rooms) {
+                if (!c.allowsRoom(c.roomJid(r))) {
+                    m.get("default-rooms").error("'" + r + "' (" + c.roomJid(r) + ") is not matched by allowed-rooms " + c.allowedRooms());
+                }
+            }
+            return c;
         }
 
         ClusterConfig cluster(YamlMap m) {
@@ -447,6 +459,13 @@ public final class ConfigLoader {
             if (c <= ' ' || c == 0x7f || "\"&'/:<>".indexOf(c) >= 0) {
                 return "'" + room + "' is not a room (no spaces, control characters or \"&'/:<>)";
             }
+        }
+        return null;
+    }
+
+    static String pathProblem(String path) {
+        if (path.isEmpty() || path.length() > 4096 || path.indexOf(0) >= 0) {
+            return "'" + path + "' is not a file path";
         }
         return null;
     }

@@ -3,7 +3,7 @@ package org.halley.config;
 import java.util.List;
 
 /**
- * How an IRC bridge picks nicks.
+ * How a bridge picks nicks: IRC nicks, or XMPP multi-user chat nicknames.
  *
  * @param defaultNick offered when the person leaves the nick empty; each {@code ?} becomes a
  *     random digit ({@code guest???})

@@ -280,6 +280,67 @@ class ConfigLoaderTest {
                 "halley.yaml:5:5: bridges[0].host: environment variable IRC_HOST is not set (write ${IRC_HOST:-default} for a default)");
     }
 
+    private static final String XMPP = """
+            bridges:
+              - name: jabber
+                kind: xmpp
+                host: 127.0.0.1
+                domain: example.org
+            """;
+
+    @Test
+    void xmppBridgeGetsSafeDefaults() throws ConfigException {
+        XmppBridgeConfig x = (XmppBridgeConfig) ConfigLoader.parse("x.yaml", XMPP).bridges().get(0);
+        assertThat(x.tls()).isTrue();
+        assertThat(x.caFile()).isEmpty();
+        assertThat(x.pingInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(x.roomHistory()).isEqualTo(20);
+        assertThat(x.nick()).isEqualTo(NickRules.DEFAULTS);
+        assertThat(x.roomJid("lobby")).isEqualTo("lobby@conference.example.org");
+        assertThat(x.roomJid("x@rooms.example.net")).isEqualTo("x@rooms.example.net");
+    }
+
+    @Test
+    void xmppKeysAreRead() throws ConfigException {
+        XmppBridgeConfig x = (XmppBridgeConfig) ConfigLoader.parse("x.yaml", XMPP + """
+                    tls: false
+                    muc-service: rooms.example.org
+                    login: anonymous
+                    ca-file: /etc/halley/ca.pem
+                    ping-interval: 30s
+                    room-history: 0
+                    default-rooms: [lobby]
+                    allowed-rooms: ["*@rooms.example.org"]
+                    nick: {default: "web-??", fallback: ["{nick}-"]}
+                """).bridges().get(0);
+        assertThat(x.tls()).isFalse();
+        assertThat(x.login()).isEqualTo(XmppLogin.ANONYMOUS);
+        assertThat(x.caFile()).contains(Path.of("/etc/halley/ca.pem"));
+        assertThat(x.pingInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(x.roomHistory()).isZero();
+        assertThat(x.nick().defaultNick()).isEqualTo("web-??");
+        assertThat(x.nick().fallbacks()).containsExactly("{nick}-");
+        assertThat(x.allowsRoom("Lobby@Rooms.Example.org")).isTrue();
+        assertThat(x.allowsRoom("lobby@conference.example.org")).isFalse();
+    }
+
+    @Test
+    void xmppMistakesNameTheKey() {
+        assertThat(error(XMPP + "    ping-interval: 1s\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].ping-interval: 1s is out of range (5s to 1h)");
+        assertThat(error(XMPP + "    room-history: lots\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].room-history: 'lots' is not a whole number (0-1000)");
+        assertThat(error(XMPP + "    login: plain\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].login: 'plain' is not one of: account, anonymous");
+        assertThat(error(XMPP + "    default-rooms: [lobby]\n    allowed-rooms: [\"*@rooms.example.org\"]\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].default-rooms: 'lobby' (lobby@conference.example.org) is not matched by"
+                        + " allowed-rooms [*@rooms.example.org]");
+        assertThat(error(XMPP + "    webirc-password: x\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].webirc-password: only for kind: irc bridges; this one is kind: xmpp");
+        assertThat(error(MINIMAL + "    ca-file: /x.pem\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].ca-file: only for kind: xmpp bridges; this one is kind: irc");
+    }
+
     @Test
     void emptyWebircPasswordTurnsWebircOff() throws ConfigException {
         HalleyConfig c = ConfigLoader.parse("x.yaml", MINIMAL + "    webirc-password: ${NONE:-}\n");

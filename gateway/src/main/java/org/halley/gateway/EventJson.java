@@ -139,6 +139,9 @@ final class EventJson {
                     g.writeStringField("oldNick", e.oldNick());
                     g.writeStringField("newNick", e.newNick());
                     g.writeBooleanField("self", e.self());
+                    if (!e.channel().isEmpty()) {
+                        g.writeStringField("channel", e.channel());
+                    }
                 }
                 case ChatEvent.Topic e -> {
                     g.writeStringField("channel", e.channel());

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import org.halley.bridges.Bridge;
 import org.halley.bridges.Login;
 import org.halley.bridges.irc.IrcBridge;
+import org.halley.bridges.xmpp.XmppBridge;
 import org.halley.config.BridgeConfig;
 import org.halley.config.HalleyConfig;
 import org.halley.config.IrcBridgeConfig;
@@ -88,8 +89,7 @@ public final class Gateway implements AutoCloseable {
         for (BridgeConfig b : config.bridges()) {
             switch (b) {
                 case IrcBridgeConfig irc -> out.put(irc.name(), new IrcBridge(irc));
-                case XmppBridgeConfig xmpp -> throw new IllegalStateException(
-                        "bridges: '" + xmpp.name() + "' is kind: xmpp, which this build of Halley cannot bridge yet");
+                case XmppBridgeConfig xmpp -> out.put(xmpp.name(), new XmppBridge(xmpp));
             }
         }
         return out;
@@ -122,10 +122,13 @@ public final class Gateway implements AutoCloseable {
                 if (b instanceof IrcBridgeConfig irc) {
                     g.writeStringField("defaultNick", irc.nick().defaultNick());
                     g.writeNumberField("maxNickLength", irc.nick().maxLength());
-                } else if (b instanceof XmppBridgeConfig xmpp) { // what the connect screen asks for, and how rooms are named
-                    g.writeStringField("login", xmpp.login().yamlName());
+                }
+                if (b instanceof XmppBridgeConfig xmpp) {
+                    g.writeStringField("login", xmpp.login().yamlName()); // the connect screen asks for an address and password, or not
                     g.writeStringField("domain", xmpp.domain());
-                    g.writeStringField("mucService", xmpp.mucService());
+                    g.writeStringField("mucService", xmpp.mucService()); // the page names rooms of it by their local part
+                    g.writeStringField("defaultNick", xmpp.nick().defaultNick());
+                    g.writeNumberField("maxNickLength", xmpp.nick().maxLength());
                 }
                 g.writeEndObject();
             }

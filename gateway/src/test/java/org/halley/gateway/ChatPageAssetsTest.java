@@ -121,7 +121,8 @@ class ChatPageAssetsTest {
         }
         for (String code : List.of("invalid", "not-allowed", "not-connected", "unknown-network", "already-connected", "nick-in-use",
                 "bad-nick", "no-such-nick", "no-such-channel", "cannot-send", "channel-full", "invite-only", "banned", "bad-key",
-                "needs-account", "not-op", "not-on-channel", "too-many-channels", "send-failed", "not-supported")) {
+                "needs-account", "not-op", "not-on-channel", "too-many-channels", "send-failed", "not-supported",
+                "members-only", "bad-password", "tls-required", "tls-failed", "no-such-server", "rate-limited", "unavailable", "error")) {
             used.add("problem." + code); // every code docs/protocol.md lists
         }
         for (String s : List.of("available", "away", "dnd", "xa", "offline")) {

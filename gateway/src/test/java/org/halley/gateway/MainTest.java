@@ -55,6 +55,6 @@ class MainTest {
     void checkValidatesWithoutStarting() {
         Result r = run("--check", "../config/examples/demo.yaml");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("fine (1 networks)");
+        assertThat(r.out()).contains("fine (2 networks)");
     }
 }

@@ -28,10 +28,9 @@ import org.jxmpp.jid.parts.Resourcepart;
 import org.openqa.selenium.By;
 
 /**
- * READY, NOT YET RUN: the chat page on XMPP (Prosody) through Halley, with a plain Smack client on
- * the other side. It needs the XMPP bridge wired into the gateway (issue 6: on main, Gateway
- * refuses kind: xmpp) and testkit's ProsodyFixture from that work. Move it to src/test/java when
- * both have landed.
+ * The chat page on XMPP (Prosody) through Halley, with a plain Smack client on the other side: the
+ * connect screen's account fields, a room (both ways, /me, the moderator's mark), a private chat,
+ * presence, and a kick by the room's owner.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatXmppIT {
@@ -150,6 +149,13 @@ class ChatXmppIT {
         page.until("nothing pending", () -> page.pending().isEmpty());
         page.type("/me waves");
         page.until("alice got the action", () -> aliceGot.contains("room bob: /me waves"));
+        // XMPP carries line breaks: a pasted paragraph goes as one message.
+        page.paste("line one\nline two\nline three");
+        page.awaitVisible(By.id("paste-dialog"));
+        assertThat(page.el("paste-question").getText()).isEqualTo("Send these 3 lines to " + ROOM + " as one message?");
+        page.el("paste-send").click();
+        page.until("alice got one message", () -> aliceGot.contains("room bob: line one\nline two\nline three"));
+        page.until("shown with its line breaks", () -> page.awaitMessage("bob", "line one\nline two\nline three").getSize().getHeight() > 40);
         page.screenshot("xmpp-room-desktop", 1280, 800);
         page.screenshot("xmpp-room-phone", 390, 844);
         page.assertNoErrors();
