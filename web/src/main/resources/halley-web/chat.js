@@ -827,7 +827,8 @@ function renderHeader() {
   const c = app.current;
   if (!c) return;
   const net = c.network;
-  $('conv-title').textContent = shownName(c.name);
+  $('conv-title').textContent = shownName(shortName(c));
+  $('conv-title').title = shownName(c.name);
   const topic = $('topic');
   topic.setAttribute('aria-expanded', 'false');
   if (c.type === 'channel' && c.topic && c.topic.text) {
@@ -855,7 +856,7 @@ function renderComposer() {
   const input = $('input');
   if (c.type === 'server') input.placeholder = t('composer.server');
   else if (c.type === 'channel' && !c.joined) input.placeholder = t('composer.notJoined', { channel: c.name });
-  else input.placeholder = t('composer.placeholder', { name: c.name });
+  else input.placeholder = t('composer.placeholder', { name: shortName(c) });
 }
 
 function networkStatusText(net) {

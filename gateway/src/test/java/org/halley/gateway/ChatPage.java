@@ -120,8 +120,12 @@ final class ChatPage {
                 """);
     }
 
+    /** Waits until {@code name} is open (the header shows it, or its short form with the full name as title). */
     void awaitConversation(String name) {
-        waiting().until(ExpectedConditions.textToBe(By.id("conv-title"), name));
+        waiting().until(d -> {
+            WebElement title = d.findElement(By.id("conv-title"));
+            return title.getText().equals(name) || name.equals(title.getAttribute("title"));
+        });
     }
 
     /** Clicks a conversation in the side list. */

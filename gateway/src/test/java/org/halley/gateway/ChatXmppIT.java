@@ -30,7 +30,8 @@ import org.openqa.selenium.By;
 /**
  * The chat page on XMPP (Prosody) through Halley, with a plain Smack client on the other side: the
  * connect screen's account fields, a room (both ways, /me, the moderator's mark), a private chat,
- * presence, and a kick by the room's owner.
+ * presence, a kick by the room's owner, and a guest (anonymous login) joining a room by its short
+ * name. (It replaces XmppBrowserChatIT, written for the first page.)
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatXmppIT {
@@ -67,7 +68,16 @@ class ChatXmppIT {
                     muc-service: %s
                     ca-file: %s
                     default-rooms: ["%s"]
-                """.formatted(port, url, url, xmpp.port(), ProsodyFixture.DOMAIN, ProsodyFixture.MUC, xmpp.caFile(), ROOM));
+                  - name: guests
+                    kind: xmpp
+                    host: 127.0.0.1
+                    port: %d
+                    domain: %s
+                    muc-service: %s
+                    login: anonymous
+                    ca-file: %s
+                """.formatted(port, url, url, xmpp.port(), ProsodyFixture.DOMAIN, ProsodyFixture.MUC, xmpp.caFile(), ROOM,
+                xmpp.port(), ProsodyFixture.ANONYMOUS_DOMAIN, ProsodyFixture.MUC, xmpp.caFile()));
         gateway = Gateway.start(config);
         alice = login("alice");
         ChatManager.getInstanceFor(alice).addIncomingListener((from, message, chat) -> aliceGot.add(from.toString() + ": " + message.getBody()));
@@ -186,6 +196,19 @@ class ChatXmppIT {
         aliceRoom.kickParticipant(Resourcepart.from("bob"), "enough");
         page.awaitLine("alice removed you from this channel (enough)");
         page.until("room marked as left", () -> page.sidebarItem(ROOM).getAttribute("class").contains("parted"));
+        page.assertNoErrors();
+    }
+
+    @Test
+    @Order(5)
+    void aGuestJoinsARoomByItsShortNameWithoutAnAccount() {
+        page.open(url + "/?network=guests&channels=lobby&nick=dora");
+        assertThat(page.el("login").isDisplayed()).as("no account fields for anonymous login").isFalse();
+        page.connect();
+        page.awaitConversation(ROOM);
+        page.type("hello from a guest");
+        page.until("alice got it", () -> aliceGot.contains("room dora: hello from a guest"));
+        page.awaitMessage("dora", "hello from a guest");
         page.assertNoErrors();
     }
 }
