@@ -1049,7 +1049,7 @@ function renderBanner() {
   }
   banner.hidden = parts.length === 0;
   if (!parts.length) return;
-  banner.replaceChildren(parts.join(' '));
+  banner.replaceChildren(parts.join(' · '));
   if (l.name === 'closed') banner.append(' ', h('button', { type: 'button', class: 'secondary small', onclick: () => restartAll() }, t('link.restart')));
   else if (net && net.status === 'disconnected' && l.name === 'live') banner.append(' ', h('button', { type: 'button', class: 'secondary small', onclick: () => reconnect(net) }, t('network.reconnect')));
 }
