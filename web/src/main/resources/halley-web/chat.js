@@ -158,7 +158,7 @@ function wireStatic() {
   $('network-action').addEventListener('click', () => {
     const net = app.current && app.current.network;
     if (!net) return;
-    if (online(net)) send(net, { op: 'quit', reason: '' });
+    if (online(net)) { net.wanted = false; send(net, { op: 'quit', reason: '' }); }
     else reconnect(net);
   });
   $('jump').addEventListener('click', () => { scrollToBottom(); $('input').focus(); });
@@ -298,6 +298,7 @@ function connectNetwork(net, channels) {
   net.status = 'connecting';
   net.ahead = 0;
   net.autoSelect = channels.length ? fold(channels[0]) : null; // shown first once joined, unless the person chose another
+  net.wanted = true; // until the person quits: a new session connects it again
   const l = net.login || { nick: net.nick, account: '', password: '' };
   // The IRC nick as it is now; on XMPP the network knows the person by address, the rooms by nick.
   const nick = net.kind === 'irc' && net.nick ? net.nick : l.nick;
@@ -321,15 +322,19 @@ function connectScreenWaiting(net) {
 async function ensureClient() {
   if (app.client && app.client.state.name !== 'closed') return;
   const transport = params.get('transport');
-  app.client = new HalleyClient({
+  // Only the page's current client may speak: one left over from a restart is stopped if it
+  // ever comes alive, and what it says is ignored.
+  const mine = fn => (...args) => { if (client === app.client) fn(...args); };
+  const client = new HalleyClient({
     transports: transport ? transport.split(',') : undefined,
-    onEvent: e => { try { onEvent(e); } catch (err) { console.error('halley: event', e && e.type, err); } },
-    onState: onLinkState,
-    onReset: onReset,
-    onClosed: onClosed,
+    onEvent: mine(e => { try { onEvent(e); } catch (err) { console.error('halley: event', e && e.type, err); } }),
+    onState: s => { if (client === app.client) onLinkState(s); else if (s.name === 'live') client.stop(); },
+    onReset: mine(onReset),
+    onClosed: mine(onClosed),
   });
-  window.halleyClient = app.client; // the page's own session, for tests and the console
-  await app.client.start();
+  app.client = client;
+  window.halleyClient = client; // the page's own session, for tests and the console
+  await client.start();
 }
 
 function onLinkState(s) {
@@ -351,12 +356,30 @@ function onClosed(reason) {
   if (reason === 'shutdown') setTimeout(() => restartAll(), 2000 + Math.random() * 3000);
 }
 
-/** A fresh session (the old one ended): connect every network again, resend what never went. */
+/**
+ * A fresh session (the old one ended): connect every network again, resend what never went.
+ * Starting is retried with a new client when it hangs (a request lost in a restart can wait for
+ * minutes), with growing pauses.
+ */
 async function restartAll() {
-  app.client = null;
-  try { await ensureClient(); } catch (e) { renderLink(e.message); return; }
+  if (app.restarting) return;
+  app.restarting = true;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const old = app.client;
+      app.client = null;
+      if (old && old.state.name !== 'closed') old.stop();
+      const started = ensureClient().then(() => true, () => false);
+      if (await Promise.race([started, sleep(10000).then(() => false)])) break;
+      await sleep(Math.min(30000, 1000 * 2 ** attempt) * (0.5 + Math.random()));
+    }
+  } finally {
+    app.restarting = false;
+  }
   restartNetworks();
 }
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
 function restartNetworks() {
   for (const net of app.networks.values()) {
@@ -365,7 +388,7 @@ function restartNetworks() {
       for (const p of c.pending) if (p.cseq !== null && !p.acked) { p.cseq = null; app.queue.push(p); }
     }
     app.queue.sort((a, b) => a.seq - b.seq);
-    if (net.status !== 'idle' && net.status !== 'disconnected') reconnect(net);
+    if (net.wanted) reconnect(net);
   }
 }
 
@@ -1099,6 +1122,7 @@ function run(c, a) {
   if (a.act !== undefined) { queueLine(net.find(a.target) || c, 'action', a.act); return; }
   if (a.op) {
     const op = { ...a.op };
+    if (op.op === 'quit') net.wanted = false;
     if (a.local === 'away-default' && !op.message) op.message = t('composer.awayDefault');
     if (a.local === 'select-when-joined') {
       const existing = net.find(a.channel);

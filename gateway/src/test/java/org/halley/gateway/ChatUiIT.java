@@ -38,6 +38,7 @@ class ChatUiIT {
     private static ChatPage page;
     private static RawIrcClient alice;
     private static String url;
+    private static HalleyConfig config;
     private static HostPage site;
     private static HostPage otherSite;
 
@@ -48,7 +49,7 @@ class ChatUiIT {
         url = "http://127.0.0.1:" + port;
         site = HostPage.start();
         otherSite = HostPage.start();
-        HalleyConfig config = ConfigLoader.parse("test.yaml", """
+        config = ConfigLoader.parse("test.yaml", """
                 server:
                   port: %d
                   public-url: %s
@@ -429,5 +430,23 @@ class ChatUiIT {
         } finally {
             page.driver().switchTo().defaultContent();
         }
+    }
+
+    @Test
+    @Order(16)
+    void whenHalleyRestartsThePageStartsAgainAndRejoinsByItself() throws Exception {
+        page.open(url + "/?network=demo&channels=%23halley&nick=dan&autoconnect=1");
+        page.awaitConversation("#halley");
+        alice.await(l -> l.startsWith(":dan!") && l.contains("JOIN"), WAIT);
+        int before = alice.lines().size();
+        gateway.close(); // every session is told "shutdown"; every bridge quits
+        gateway = Gateway.start(config);
+        // Recovery can take a while: see restartAll in chat.js (a first session request may hang).
+        page.until("back in the channel", Duration.ofSeconds(120),
+                () -> alice.lines().stream().skip(before).anyMatch(l -> l.startsWith(":dan!") && l.contains("JOIN") && l.contains("#halley")));
+        page.until("live again", () -> page.el("link-state").getText().equals("Live · WebSocket"));
+        page.type("back after a restart");
+        alice.await(l -> l.startsWith(":dan!") && l.endsWith("PRIVMSG #halley :back after a restart"), WAIT);
+        page.assertNoErrors();
     }
 }
