@@ -35,8 +35,11 @@ function lookup(key, params) {
 
 /** The message for key with {params} filled in, as a string. */
 export function t(key, params = {}) {
-  return lookup(key, params).replace(/\{(\w+)\}/g, (all, name) => (name in params ? String(params[name]) : all));
+  return lookup(key, params).replace(/\{(\w+)\}/g, (all, name) => (name in params ? show(params[name]) : all));
 }
+
+/** Numbers as the language writes them (10,000 / 10.000). */
+const show = v => (typeof v === 'number' ? new Intl.NumberFormat(lang).format(v) : String(v));
 
 /** The message as a fragment: string params become text, node params are inserted as they are. */
 export function tNodes(key, params = {}) {
@@ -45,7 +48,7 @@ export function tNodes(key, params = {}) {
   parts.forEach((part, i) => {
     if (i % 2 === 0) { if (part) frag.append(document.createTextNode(part)); return; }
     const v = params[part];
-    frag.append(v instanceof Node ? v : document.createTextNode(v === undefined ? `{${part}}` : String(v)));
+    frag.append(v instanceof Node ? v : document.createTextNode(v === undefined ? `{${part}}` : show(v)));
   });
   return frag;
 }

@@ -177,7 +177,7 @@ class ChatSafetyIT {
         Number took = (Number) page.paste(b.toString());
         assertThat(took.doubleValue()).as("ms the page spent on the paste").isLessThan(5_000);
         page.awaitVisible(By.id("paste-dialog"));
-        assertThat(page.el("paste-question").getText()).startsWith("This paste has 10000 lines; at most 100");
+        assertThat(page.el("paste-question").getText()).startsWith("This paste has 10,000 lines; at most 100");
         assertThat(page.el("paste-send").isDisplayed()).isFalse();
         page.screenshot("paste-refused-desktop", 1280, 800);
         page.el("paste-dialog").sendKeys(Keys.ESCAPE);
