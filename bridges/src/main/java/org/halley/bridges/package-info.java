@@ -6,8 +6,9 @@
  * {@link org.halley.bridges.ChatEvent}, the same records for IRC and XMPP.
  *
  * <p>Threads: each connection reads on its own virtual thread and delivers its events to the
- * {@link org.halley.bridges.ChatEventSink} there, in the order the server sent them. Commands are
- * validated on the caller's thread (cheap, never blocking) and then written by a per-connection
- * sequential executor on virtual threads. This package never sees Netty or the push core.
+ * {@link org.halley.bridges.ChatEventSink}, one at a time, in the order the server sent them.
+ * Commands are validated on the caller's thread (cheap, never blocking) and then queued for the
+ * connection's writer (a virtual thread; for IRC, paced by flood control). This package never
+ * sees Netty or the push core.
  */
 package org.halley.bridges;

@@ -147,8 +147,11 @@ public final class ConfigLoader {
                     .map(o -> origin(URI.create(o)))
                     .toList();
             PushConfig push = push(m.map("push"));
+            List<IpRange> proxies = m.get("trusted-proxies")
+                    .strings(List.of(), ConfigLoader::ipRangeProblem)
+                    .stream().map(IpRange::parse).toList();
             m.finish();
-            return new ServerConfig(bind, port, publicUrl, origins, push);
+            return new ServerConfig(bind, port, publicUrl, origins, push, proxies);
         }
 
         PushConfig push(YamlMap m) {
@@ -196,7 +199,8 @@ public final class ConfigLoader {
         }
 
         private static final List<String> IRC_KEYS = List.of(
-                "default-channels", "allowed-channels", "webirc-password", "realname");
+                "server-password", "default-channels", "allowed-channels", "webirc-password", "ident", "realname",
+                "quit-message", "ctcp-version", "admission", "reconnect", "flood");
         private static final List<String> XMPP_KEYS = List.of(
                 "domain", "muc-service", "login", "default-rooms", "allowed-rooms", "ca-file", "ping-interval", "room-history");
 
@@ -244,6 +248,12 @@ public final class ConfigLoader {
         }
 
         IrcBridgeConfig irc(YamlMap m, String name, String host, int port, boolean tls) {
+            YamlValue caValue = m.get("ca-file"); // the key XMPP bridges use too; here it must exist at start-up
+            Optional<Path> ca = Optional.ofNullable(caValue.checked(null, ConfigLoader::readableFileProblem)).map(Path::of);
+            if (ca.isPresent() && !tls) {
+                caValue.error("only means something with tls: true");
+            }
+            Optional<Secret> serverPassword = m.get("server-password").string().filter(p -> !p.isEmpty()).map(Secret::new);
             List<String> defaults = m.get("default-channels").strings(List.of(), ConfigLoader::channelProblem);
             List<ChannelPattern> allowed = m.get("allowed-channels")
                     .strings(List.of("*"), ConfigLoader::globProblem)
@@ -253,15 +263,53 @@ public final class ConfigLoader {
                     .filter(p -> !p.isEmpty())
                     .map(Secret::new);
             NickRules nick = nick(m.map("nick"));
-            String realname = m.get("realname").checked("Halley web user", ConfigLoader::textProblem);
-            IrcBridgeConfig c = new IrcBridgeConfig(
-                    name == null ? "?" : name, host == null ? "?" : host, port, tls, defaults, allowed, webirc, nick, realname);
+            String ident = m.get("ident").checked(IrcBridgeConfig.DEFAULT_IDENT, ConfigLoader::identProblem);
+            String realname = m.get("realname").checked(IrcBridgeConfig.DEFAULT_REALNAME, ConfigLoader::realnameProblem);
+            String quit = m.get("quit-message").checked(IrcBridgeConfig.DEFAULT_QUIT_MESSAGE, ConfigLoader::textProblem);
+            String version = m.get("ctcp-version").checked(IrcBridgeConfig.DEFAULT_CTCP_VERSION, ConfigLoader::textProblem);
+            AdmissionRules admission = admission(m.map("admission"));
+            ReconnectRules reconnect = reconnect(m.map("reconnect"));
+            FloodRules flood = flood(m.map("flood"));
+            IrcBridgeConfig c = new IrcBridgeConfig(name == null ? "?" : name, host == null ? "?" : host, port, tls, ca,
+                    serverPassword, defaults, allowed, webirc, nick, ident, realname, quit, version, admission, reconnect, flood);
             for (String ch : defaults) {
                 if (!c.allowsChannel(ch)) {
                     m.get("default-channels").error("'" + ch + "' is not matched by allowed-channels " + c.allowedChannels());
                 }
             }
             return c;
+        }
+
+        AdmissionRules admission(YamlMap m) {
+            AdmissionRules d = AdmissionRules.DEFAULTS;
+            AdmissionRules a = new AdmissionRules(
+                    m.get("max-connections").integer(d.maxConnections(), 1, 1_000_000),
+                    m.get("connections-per-ip").integer(d.connectionsPerIp(), 1, 1_000_000),
+                    m.get("connect-interval").duration(d.connectInterval(), Duration.ZERO, Duration.ofMinutes(10)));
+            m.finish();
+            return a;
+        }
+
+        ReconnectRules reconnect(YamlMap m) {
+            ReconnectRules d = ReconnectRules.DEFAULTS;
+            Duration delay = m.get("delay").duration(d.delay(), Duration.ofMillis(100), Duration.ofHours(1));
+            YamlValue maxValue = m.get("max-delay");
+            Duration max = maxValue.duration(d.maxDelay(), Duration.ofMillis(100), Duration.ofDays(1));
+            if (max.compareTo(delay) < 0) {
+                maxValue.error(YamlValue.human(max) + " is shorter than delay (" + YamlValue.human(delay) + ")");
+                max = delay;
+            }
+            m.finish();
+            return new ReconnectRules(delay, max);
+        }
+
+        FloodRules flood(YamlMap m) {
+            FloodRules d = FloodRules.DEFAULTS;
+            FloodRules f = new FloodRules(
+                    m.get("burst").integer(d.burst(), 1, 1000),
+                    m.get("interval").duration(d.interval(), Duration.ZERO, Duration.ofMinutes(1)));
+            m.finish();
+            return f;
         }
 
         NickRules nick(YamlMap m) {
@@ -458,6 +506,55 @@ public final class ConfigLoader {
             char c = room.charAt(i);
             if (c <= ' ' || c == 0x7f || "\"&'/:<>".indexOf(c) >= 0) {
                 return "'" + room + "' is not a room (no spaces, control characters or \"&'/:<>)";
+            }
+        }
+        return null;
+    }
+
+    static String ipRangeProblem(String text) {
+        try {
+            IpRange.parse(text);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Checks that a file named in the config can be read now, so a typo stops start-up. */
+    static String readableFileProblem(String file) {
+        Path p = Path.of(file);
+        if (!Files.isRegularFile(p)) {
+            return "'" + file + "' is not a file" + (p.isAbsolute() ? "" : " (relative to " + Path.of("").toAbsolutePath() + ")");
+        }
+        if (!Files.isReadable(p)) {
+            return "'" + file + "' cannot be read by this user";
+        }
+        return null;
+    }
+
+    private static final Pattern IDENT_TEMPLATE = Pattern.compile("([A-Za-z0-9_.-]|\\{hex-ip})+");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
+
+    static String identProblem(String ident) {
+        if (!IDENT_TEMPLATE.matcher(ident).matches() || ident.replace("{hex-ip}", "12345678").length() > 10) {
+            return "'" + ident + "' is not an ident template (letters, digits, '-', '_', '.' and {hex-ip}; "
+                    + "at most 10 characters once {hex-ip} is 8)";
+        }
+        return null;
+    }
+
+    static String realnameProblem(String realname) {
+        String p = textProblem(realname);
+        if (p != null) {
+            return p;
+        }
+        if (realname.isBlank()) {
+            return "is empty";
+        }
+        java.util.regex.Matcher m = PLACEHOLDER.matcher(realname);
+        while (m.find()) {
+            if (!List.of("nick", "ip", "host").contains(m.group(1))) {
+                return "{" + m.group(1) + "} is not one of {nick}, {ip}, {host}";
             }
         }
         return null;

@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param publicUrl the URL people open, as the proxy in front presents it
  * @param allowedOrigins browser {@code Origin}s allowed to open sessions ({@code scheme://host[:port]})
  * @param push transport settings of the push core
+ * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed: the browser's address is
+ *     the right-most hop that is not one of them (empty: the TCP peer is the browser)
  */
 public record ServerConfig(
-        String bind, int port, URI publicUrl, List<String> allowedOrigins, PushConfig push) {
+        String bind, int port, URI publicUrl, List<String> allowedOrigins, PushConfig push, List<IpRange> trustedProxies) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -24,5 +26,6 @@ public record ServerConfig(
         Objects.requireNonNull(publicUrl, "publicUrl");
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(push, "push");
+        trustedProxies = List.copyOf(trustedProxies);
     }
 }

@@ -280,7 +280,7 @@ final class YamlValue {
         return out;
     }
 
-    private static String human(Duration d) {
+    static String human(Duration d) {
         if (d.toMillis() % 1000 != 0) {
             return d.toMillis() + "ms";
         }

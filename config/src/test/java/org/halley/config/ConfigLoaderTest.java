@@ -337,8 +337,8 @@ class ConfigLoaderTest {
                         + " allowed-rooms [*@rooms.example.org]");
         assertThat(error(XMPP + "    webirc-password: x\n"))
                 .isEqualTo("halley.yaml:6:5: bridges[0].webirc-password: only for kind: irc bridges; this one is kind: xmpp");
-        assertThat(error(MINIMAL + "    ca-file: /x.pem\n"))
-                .isEqualTo("halley.yaml:6:5: bridges[0].ca-file: only for kind: xmpp bridges; this one is kind: irc");
+        assertThat(error(MINIMAL + "    room-history: 5\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].room-history: only for kind: xmpp bridges; this one is kind: irc");
     }
 
     @Test
@@ -356,6 +356,82 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(latin1)).hasMessage(latin1 + ": is not UTF-8 text");
         Path empty = Files.writeString(dir.resolve("empty.yaml"), "# nothing\n");
         assertThatThrownBy(() -> ConfigLoader.load(empty)).hasMessageEndingWith("is empty; it needs at least a 'bridges:' list (see config/examples/demo.yaml)");
+    }
+
+    @Test
+    void ircBridgeDefaultsAreSafeForAPublicNetwork() throws ConfigException {
+        IrcBridgeConfig irc = (IrcBridgeConfig) ConfigLoader.parse("x.yaml", MINIMAL).bridges().get(0);
+        assertThat(irc.caFile()).isEmpty();
+        assertThat(irc.serverPassword()).isEmpty();
+        assertThat(irc.ident()).isEqualTo("{hex-ip}");
+        assertThat(irc.realname()).isEqualTo("Halley web user");
+        assertThat(irc.quitMessage()).isEqualTo("Web chat session ended");
+        assertThat(irc.ctcpVersion()).isEqualTo("Halley web chat gateway");
+        assertThat(irc.admission()).isEqualTo(AdmissionRules.DEFAULTS);
+        assertThat(irc.reconnect()).isEqualTo(ReconnectRules.DEFAULTS);
+        assertThat(irc.flood()).isEqualTo(FloodRules.DEFAULTS);
+    }
+
+    @Test
+    void ircBridgeKeysAreRead(@TempDir Path dir) throws IOException, ConfigException {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        IrcBridgeConfig irc = (IrcBridgeConfig) ConfigLoader.parse("x.yaml", """
+                bridges:
+                  - name: net
+                    kind: irc
+                    host: irc.example.org
+                    ca-file: %s
+                    server-password: ${PASS}
+                    ident: "w{hex-ip}"
+                    realname: "{nick} at {host}"
+                    quit-message: See you
+                    ctcp-version: Example chat
+                    admission: {max-connections: 50, connections-per-ip: 2, connect-interval: 1s}
+                    reconnect: {delay: 500ms, max-delay: 1m}
+                    flood: {burst: 3, interval: 250ms}
+                """.formatted(ca), Map.of("PASS", "s3cret")).bridges().get(0);
+        assertThat(irc.caFile()).contains(ca);
+        assertThat(irc.serverPassword()).map(Secret::value).contains("s3cret");
+        assertThat(irc.serverPassword().orElseThrow()).hasToString("***");
+        assertThat(irc.ident()).isEqualTo("w{hex-ip}");
+        assertThat(irc.realname()).isEqualTo("{nick} at {host}");
+        assertThat(irc.quitMessage()).isEqualTo("See you");
+        assertThat(irc.ctcpVersion()).isEqualTo("Example chat");
+        assertThat(irc.admission()).isEqualTo(new AdmissionRules(50, 2, Duration.ofSeconds(1)));
+        assertThat(irc.reconnect()).isEqualTo(new ReconnectRules(Duration.ofMillis(500), Duration.ofMinutes(1)));
+        assertThat(irc.flood()).isEqualTo(new FloodRules(3, Duration.ofMillis(250)));
+    }
+
+    @Test
+    void badIrcBridgeValuesSayWhatIsAllowed() {
+        assertThat(error(MINIMAL.replace("tls: false", "tls: true") + "    ca-file: /nonexistent/ca.pem\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].ca-file: '/nonexistent/ca.pem' is not a file");
+        assertThat(error(MINIMAL + "    ident: \"web user\"\n")).startsWith(
+                "halley.yaml:6:5: bridges[0].ident: 'web user' is not an ident template (letters, digits, '-', '_', '.' and {hex-ip}");
+        assertThat(error(MINIMAL + "    ident: \"abc{hex-ip}\"\n")).contains("at most 10 characters");
+        assertThat(error(MINIMAL + "    realname: \"{password}\"\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].realname: {password} is not one of {nick}, {ip}, {host}");
+        assertThat(error(MINIMAL + "    quit-message: \"bye\\r\\nQUIT\"\n"))
+                .isEqualTo("halley.yaml:6:5: bridges[0].quit-message: contains a control character (\\u000d)");
+        assertThat(error(MINIMAL + "    reconnect: {delay: 10s, max-delay: 5s}\n"))
+                .isEqualTo("halley.yaml:6:29: bridges[0].reconnect.max-delay: 5s is shorter than delay (10s)");
+        assertThat(error(MINIMAL + "    flood: {burst: 0}\n"))
+                .isEqualTo("halley.yaml:6:13: bridges[0].flood.burst: 0 is out of range (1-1000)");
+        assertThat(error(MINIMAL + "    admission: {connections-per-ip: none}\n"))
+                .isEqualTo("halley.yaml:6:17: bridges[0].admission.connections-per-ip: 'none' is not a whole number (1-1000000)");
+        assertThat(error(MINIMAL + "    admission: {max-conections: 5}\n"))
+                .startsWith("halley.yaml:6:17: bridges[0].admission.max-conections: unknown key; did you mean 'max-connections'?");
+    }
+
+    @Test
+    void trustedProxiesAreAddressesOrBlocks() throws ConfigException {
+        HalleyConfig c = ConfigLoader.parse("x.yaml", "server: {trusted-proxies: [127.0.0.1, 10.0.0.0/8, \"::1\", \"fd00::/8\"]}\n" + MINIMAL);
+        assertThat(c.server().trustedProxies()).extracting(IpRange::toString).containsExactly("127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8");
+        assertThat(ConfigLoader.parse("x.yaml", MINIMAL).server().trustedProxies()).isEmpty();
+        assertThat(error("server: {trusted-proxies: [proxy.example.org]}\n" + MINIMAL)).isEqualTo(
+                "halley.yaml:1:28: server.trusted-proxies[0]: 'proxy.example.org' is not an IP address or CIDR block (like 10.0.0.0/8 or ::1)");
+        assertThat(error("server: {trusted-proxies: [10.0.0.0/33]}\n" + MINIMAL))
+                .isEqualTo("halley.yaml:1:28: server.trusted-proxies[0]: '10.0.0.0/33' has a bad prefix length (0-32)");
     }
 
     static Stream<Path> examples() throws IOException {

@@ -2,6 +2,7 @@ package org.halley.gateway;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -13,7 +14,14 @@ import org.halley.bridges.ChatEvent;
  * "time":"2026-…Z",...}}. The shapes are listed in {@code docs/protocol.md} (chat events). Pure.
  */
 final class EventJson {
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * Events are encoded on each connection's long-lived reader thread. Jackson's default buffer
+     * pool is per thread, which would keep about 10 KiB of buffers alive per bridged person; a
+     * shared pool keeps a few, whatever the number of threads.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+            .build();
 
     private EventJson() {}
 

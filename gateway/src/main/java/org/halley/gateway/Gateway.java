@@ -33,12 +33,15 @@ public final class Gateway implements AutoCloseable {
 
     private final HalleyConfig config;
     private final Map<String, Bridge> bridges;
+    /** What each network is told when a browser session ends (QUIT on IRC). */
+    private final Map<String, String> quitMessages;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final PushServer push;
 
     private Gateway(HalleyConfig config) {
         this.config = config;
         this.bridges = bridges(config);
+        this.quitMessages = quitMessages(config);
         StaticFiles files = StaticFiles.load();
         WebHandler web = new WebHandler(files, networksJson(config),
                 WebHandler.contentSecurityPolicy(config.server().publicUrl(), config.server().allowedOrigins()));
@@ -72,6 +75,11 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
+    /** The networks, by name. */
+    Map<String, Bridge> bridges() {
+        return bridges;
+    }
+
     @Override
     public void close() throws InterruptedException {
         push.stop("shutdown", 5_000); // ends every session: each UserSession QUITs its networks
@@ -91,6 +99,14 @@ public final class Gateway implements AutoCloseable {
                 case IrcBridgeConfig irc -> out.put(irc.name(), new IrcBridge(irc));
                 case XmppBridgeConfig xmpp -> out.put(xmpp.name(), new XmppBridge(xmpp));
             }
+        }
+        return out;
+    }
+
+    private static Map<String, String> quitMessages(HalleyConfig config) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (BridgeConfig b : config.bridges()) {
+            out.put(b.name(), b instanceof IrcBridgeConfig irc ? irc.quitMessage() : QUIT_MESSAGE);
         }
         return out;
     }
@@ -144,8 +160,9 @@ public final class Gateway implements AutoCloseable {
     private final class Listener implements PushListener {
         @Override
         public void opened(PushSession session) {
-            String ip = session.client().remote().getAddress().getHostAddress();
-            session.attach(new UserSession(session, bridges, new Login.ClientAddress(ip, ip), QUIT_MESSAGE, threads));
+            Login.ClientAddress client = ClientAddresses.resolve(session.client().remote(), session.client().forwardedFor(),
+                    config.server().trustedProxies());
+            session.attach(new UserSession(session, bridges, client, quitMessages, threads));
         }
 
         @Override

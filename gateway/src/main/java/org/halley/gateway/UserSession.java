@@ -26,16 +26,17 @@ final class UserSession {
     private final PushSession push;
     private final Map<String, Bridge> bridges;
     private final Login.ClientAddress client;
-    private final String quitMessage;
+    private final Map<String, String> quitMessages;
     private final Executor ops;
     private final Map<String, BridgeConnection> connections = new ConcurrentHashMap<>();
     private volatile boolean ended;
 
-    UserSession(PushSession push, Map<String, Bridge> bridges, Login.ClientAddress client, String quitMessage, ExecutorService threads) {
+    UserSession(PushSession push, Map<String, Bridge> bridges, Login.ClientAddress client, Map<String, String> quitMessages,
+            ExecutorService threads) {
         this.push = push;
         this.bridges = bridges;
         this.client = client;
-        this.quitMessage = quitMessage;
+        this.quitMessages = quitMessages;
         this.ops = MoreExecutors.newSequentialExecutor(threads);
     }
 
@@ -48,7 +49,7 @@ final class UserSession {
     void ended(String reason) {
         ended = true;
         ops.execute(() -> {
-            connections.values().forEach(c -> c.close(quitMessage));
+            connections.forEach((network, c) -> c.close(quitMessage(network)));
             connections.clear();
         });
     }
@@ -99,11 +100,15 @@ final class UserSession {
             self[0] = bridge.connect(login, event -> onEvent(network, self, event));
             connections.put(network, self[0]);
             if (ended) {
-                self[0].close(quitMessage);
+                self[0].close(quitMessage(network));
             }
         } catch (CommandRejectedException e) {
             push.send(EventJson.problem(network, e.code(), e.field(), e.reason()));
         }
+    }
+
+    private String quitMessage(String network) {
+        return quitMessages.getOrDefault(network, Gateway.QUIT_MESSAGE);
     }
 
     /** On the bridge's thread. */

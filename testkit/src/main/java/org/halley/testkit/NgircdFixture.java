@@ -29,15 +29,20 @@ public final class NgircdFixture extends ServerProcess {
     }
 
     /** Options for the server's configuration. */
-    public record Options(String webircPassword, boolean penalties, int maxNickLength) {
-        public static final Options DEFAULTS = new Options("", true, 30);
+    public record Options(String webircPassword, boolean penalties, int maxNickLength, int maxConnectionsPerIp) {
+        public static final Options DEFAULTS = new Options("", true, 30, 0);
 
         public Options withWebirc(String password) {
-            return new Options(password, penalties, maxNickLength);
+            return new Options(password, penalties, maxNickLength, maxConnectionsPerIp);
         }
 
         public Options withoutPenalties() {
-            return new Options(webircPassword, false, maxNickLength);
+            return new Options(webircPassword, false, maxNickLength, maxConnectionsPerIp);
+        }
+
+        /** At most {@code n} connections from one address; more are refused with an ERROR (0: no limit). */
+        public Options withMaxConnectionsPerIp(int n) {
+            return new Options(webircPassword, penalties, maxNickLength, n);
         }
     }
 
@@ -77,9 +82,8 @@ public final class NgircdFixture extends ServerProcess {
                     ServerGID = %s
                     MotdFile = %s
                     PidFile = %s
-                    %s
                 [Limits]
-                    MaxConnectionsIP = 0
+                    MaxConnectionsIP = %d
                     MaxNickLength = %d
                     PingTimeout = 120
                     PongTimeout = 20
@@ -90,13 +94,15 @@ public final class NgircdFixture extends ServerProcess {
                     DNS = no
                     MorePrivacy = no
                     OperCanUseMode = yes
+                    %s
                 [Channel]
                     Name = #halley
                     Topic = Halley test channel
                     Modes = tn
                 """.formatted(port, uid(), uid(), dir.resolve("motd.txt"), dir.resolve("ngircd.pid"),
-                o.webircPassword().isEmpty() ? "" : "WebircPassword = " + o.webircPassword(),
-                o.maxNickLength(), o.penalties() ? "" : "MaxPenaltyTime = 0");
+                o.maxConnectionsPerIp(), o.maxNickLength(), o.penalties() ? "" : "MaxPenaltyTime = 0",
+                // ngircd 26 reads WebircPassword in [Options] only (in [Global] it is ignored)
+                o.webircPassword().isEmpty() ? "" : "WebircPassword = " + o.webircPassword());
     }
 
     private static String uid() {

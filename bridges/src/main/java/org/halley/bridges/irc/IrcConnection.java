@@ -1,19 +1,19 @@
 package org.halley.bridges.irc;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.SocketFactory;
+import java.util.concurrent.TimeUnit;
 import org.halley.bridges.BridgeConnection;
 import org.halley.bridges.ChatCommand;
 import org.halley.bridges.ChatEvent;
@@ -21,352 +21,745 @@ import org.halley.bridges.ChatEventSink;
 import org.halley.bridges.CommandRejectedException;
 import org.halley.bridges.Login;
 import org.halley.config.IrcBridgeConfig;
+import org.halley.config.ReconnectRules;
 import org.pircbotx.Configuration;
 import org.pircbotx.InputParser;
 import org.pircbotx.PircBotX;
+import org.pircbotx.hooks.Event;
+import org.pircbotx.hooks.CoreHooks;
+import org.pircbotx.hooks.events.ConnectAttemptFailedEvent;
+import org.pircbotx.hooks.events.ExceptionEvent;
+import org.pircbotx.hooks.events.SocketConnectEvent;
 import org.pircbotx.output.OutputRaw;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One person's IRC connection.
+ * One person's connection to one IRC network, for as long as their browser session lives: it
+ * waits its turn ({@link IrcAdmission}), connects, registers, and after a lost link reconnects
+ * with backoff and rejoins the person's channels (with their keys), until the person leaves or
+ * the network bans or kills them.
  *
- * <p>Threads: the reader (a virtual thread running PircBotX's loop) parses lines and delivers
- * events in server order; {@link #outbound} (a sequential executor on virtual threads) writes
- * lines; callers of {@link #send} only validate and queue. Shared state is volatile or
- * concurrent; reader-only state is marked so.
+ * <p>Threads: each attempt runs PircBotX's read loop on its own virtual thread (the reader),
+ * which decodes every line ({@link IrcEvents}) and delivers the events in server order. Lines are
+ * written by the attempt's {@link IrcWriter}. Callers of {@link #send} validate and queue on their
+ * own thread; {@link #close} never blocks. Admission and timers call in on the bridge's timer
+ * thread. The life-cycle state is guarded by this object's monitor, never held during I/O.
  */
-final class IrcConnection implements BridgeConnection {
+final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
     private static final Logger log = LoggerFactory.getLogger(IrcConnection.class);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration QUIT_GRACE = Duration.ofSeconds(2);
+
+    enum State { QUEUED, CONNECTING, REGISTERED, WAITING, ENDED }
 
     private final IrcBridgeConfig config;
+    private final Login login;
     private final ChatEventSink sink;
-    private final Executor outbound;
-    private final String wantedNick;
-    private final HalleyBot bot;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Executor threads;
+    private final ScheduledExecutorService timer;
+    private final IrcAdmission admission;
+    private final IrcTls tls;
     private final Runnable onEnd;
+    private final String ident;
 
-    private volatile boolean registered;
+    // Guarded by this:
+    private State state = State.QUEUED;
+    private Attempt attempt;
+    private int failures;
+    private ScheduledFuture<?> retry;
+    private String closeReason;
+    /** Channels the person is in (folded name → name), to rejoin after a reconnect. */
+    private final Map<String, String> channels = new LinkedHashMap<>();
+    /** Channels asked for before registration, joined once it completes. */
+    private final Map<String, String> pending = new LinkedHashMap<>();
+    /** Keys of the channels in either, as given or as later set with MODE +k. */
+    private final Map<String, String> keys = new LinkedHashMap<>();
+
     private volatile String nick;
-    private volatile String disconnectReason;
-    /** Channels the person is in (lower case → name as joined), and their keys, for rejoin. */
-    private final Map<String, String> channels = new ConcurrentHashMap<>();
-    private final Map<String, String> keys = new ConcurrentHashMap<>();
-    /** Joins asked for before registration completed; joined once it has. */
-    private final Map<String, String> pendingJoins = new ConcurrentHashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock emitting = new java.util.concurrent.locks.ReentrantLock();
+    private volatile String awayMessage = "";
+    private final Isupport isupport = new Isupport();
+    private final IrcCommandEncoder encoder;
 
-    // Reader thread only:
-    private IrcMessage current;
-    private int fallbackIndex;
-    private StringBuilder motd;
+    /** One try at a connection: its bot, writer and decoder; dropped when it ends. */
+    private final class Attempt {
+        final HalleyBot bot;
+        final IrcWriter writer;
+        final IrcEvents events;
+        final CapNegotiation caps;
+        volatile Socket socket;
+        volatile IrcEvents.End end;
+        volatile String endReason;
+        volatile boolean registered;
+        volatile boolean echo;
+        final String firstNick;
+        int fallback;
+        ScheduledFuture<?> registrationTimeout;
 
-    IrcConnection(IrcBridgeConfig config, Login login, String nick, List<String> channels, ChatEventSink sink,
-            Executor outbound, SocketFactory sockets, String version, Runnable onEnd) {
-        this.config = config;
-        this.sink = sink;
-        this.outbound = outbound;
-        this.wantedNick = nick;
-        this.nick = nick;
-        this.onEnd = onEnd;
-        Map<String, String> joins = new LinkedHashMap<>();
-        channels.forEach(c -> joins.put(c, ""));
-        pendingJoins.putAll(joins);
-        IrcEvents events = new IrcEvents(this);
-        Configuration.Builder b = new Configuration.Builder()
-                .setName(nick)
-                .setLogin(ident(login.client().ip()))
-                .setRealName(config.realname())
-                .setVersion(version)
-                .addServer(config.host(), config.port())
-                .setSocketFactory(sockets)
-                .setEncoding(StandardCharsets.UTF_8)
-                .setAutoReconnect(false)
-                .setAutoNickChange(false)
-                .setShutdownHookEnabled(false)
-                .setSnapshotsEnabled(false)
-                .setOnJoinWhoEnabled(false)
-                .setAutoSplitMessage(false)
-                .setCapEnabled(false)
-                .setMessageDelay(0)
-                .setListenerManager(new OrderedListenerManager(events))
-                .setBotFactory(new Configuration.BotFactory() {
-                    @Override
-                    public OutputRaw createOutputRaw(PircBotX bot) {
-                        return new SafeOutputRaw(bot);
-                    }
+        Attempt(String nickNow) {
+            this.firstNick = nickNow;
+            Configuration.Builder b = new Configuration.Builder()
+                    .setName(nickNow)
+                    .setLogin(ident)
+                    .setRealName(realname(config.realname(), nickNow, login.client()))
+                    .setVersion(config.ctcpVersion())
+                    .addServer(config.host(), config.port())
+                    .setSocketFactory(new AttemptSockets())
+                    .setEncoding(StandardCharsets.UTF_8)
+                    .setSocketTimeout((int) READ_TIMEOUT.toMillis())
+                    .setAutoReconnect(false)
+                    .setAutoNickChange(false)
+                    .setShutdownHookEnabled(false)
+                    .setSnapshotsEnabled(false)
+                    .setOnJoinWhoEnabled(false)
+                    .setAutoSplitMessage(false)
+                    .setCapEnabled(false)
+                    .setMessageDelay(0)
+                    .setListenerManager(new OrderedListenerManager(new Lifecycle(this)))
+                    .setBotFactory(new Configuration.BotFactory() {
+                        @Override
+                        public OutputRaw createOutputRaw(PircBotX bot) {
+                            return new SafeOutputRaw(bot);
+                        }
 
-                    @Override
-                    public InputParser createInputParser(PircBotX bot) {
-                        return new HalleyInputParser(bot, IrcConnection.this);
-                    }
-                });
-        if (!login.password().isEmpty()) {
-            b.setServerPassword(login.password());
+                        @Override
+                        public InputParser createInputParser(PircBotX bot) {
+                            return new HalleyInputParser(bot, Attempt.this::onLine);
+                        }
+                    });
+            b.getCapHandlers().clear();
+            b.getChannelModeHandlers().clear();
+            this.bot = new HalleyBot(b.buildConfiguration());
+            // A failed write means the link is gone; the reader still gets to read what the
+            // server said before it went (an ERROR line with the reason), then sees the end.
+            this.writer = new IrcWriter(bot, config.flood(), threads, IrcConnection.this::emit, e -> {
+                end(IrcEvents.End.LOST, e.getMessage());
+                shutdownOutput(socket);
+            });
+            bot.writer(writer);
+            this.events = new IrcEvents(new Host(this), isupport, nickNow);
+            this.caps = new CapNegotiation(login.account(), login.password(), new CapNegotiation.Out() {
+                @Override
+                public void sendNow(String line) {
+                    writer.sendNow(line);
+                }
+
+                @Override
+                public void problem(String code, String message) {
+                    emit(new ChatEvent.Problem(Instant.now(), code, "account", message, ""));
+                }
+
+                @Override
+                public void loggedIn(String account) {
+                    emit(new ChatEvent.Account(Instant.now(), nick, account));
+                }
+            });
         }
-        config.webircPassword().ifPresent(pw -> {
-            try {
-                b.setWebIrcEnabled(true)
-                        .setWebIrcUsername("halley")
-                        .setWebIrcHostname(login.client().hostname())
-                        .setWebIrcAddress(InetAddress.getByName(login.client().ip()))
-                        .setWebIrcPassword(pw.value());
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("client address is not an IP: " + login.client().ip(), e);
+
+        /** The reader: every line from the server. */
+        void onLine(IrcMessage m) {
+            if (!caps.onLine(m)) {
+                events.onLine(m);
             }
-        });
-        this.bot = new HalleyBot(b.buildConfiguration());
+            echo = caps.enabled("echo-message");
+        }
+
+        /**
+         * The first serious reason wins (a KILL's is clearer than the ERROR after it), except that
+         * a ban's ERROR ("K-lined: spamming") says more than its 465 ("You're banned!").
+         */
+        void end(IrcEvents.End why, String reason) {
+            if (end == null || end == IrcEvents.End.LOST || (why == IrcEvents.End.BANNED && end == IrcEvents.End.BANNED)) {
+                end = why;
+                endReason = reason;
+            }
+        }
+
+        /** Sockets for this attempt: connect with a timeout, TLS layered on with the configured host name. */
+        private final class AttemptSockets extends javax.net.SocketFactory {
+            @Override
+            public Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress local, int localPort)
+                    throws IOException {
+                Socket s = new Socket();
+                socket = s;
+                synchronized (IrcConnection.this) {
+                    if (closeReason != null) {
+                        s.close();
+                        throw new IOException("closed while connecting");
+                    }
+                }
+                s.connect(new java.net.InetSocketAddress(address, port), (int) CONNECT_TIMEOUT.toMillis());
+                Socket connected = tls == null ? s : tls.wrap(s, config.host(), port);
+                socket = connected;
+                return connected;
+            }
+
+            @Override
+            public Socket createSocket(String host, int port) throws IOException {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Socket createSocket(String host, int port, java.net.InetAddress local, int localPort) throws IOException {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Socket createSocket(java.net.InetAddress host, int port) throws IOException {
+                return createSocket(host, port, null, 0);
+            }
+        }
     }
 
-    /** The browser's IPv4 address in hex (8 characters), as KiwiIRC and The Lounge send it as ident. */
-    static String ident(String ip) {
-        String[] parts = ip.split("\\.");
-        if (parts.length != 4) {
-            return "halley";
+    /**
+     * PircBotX's own life-cycle events (the lines themselves go through {@link HalleyInputParser}).
+     * A {@link CoreHooks} only so that PircBotX installs no second listener; none of its answers
+     * (PONG, CTCP) is used: {@link IrcEvents} gives those.
+     */
+    private final class Lifecycle extends CoreHooks {
+        private final Attempt a;
+
+        Lifecycle(Attempt a) {
+            this.a = a;
         }
-        StringBuilder b = new StringBuilder(8);
-        for (String p : parts) {
-            b.append(String.format("%02x", Integer.parseInt(p)));
+
+        @Override
+        public void onEvent(Event event) {
+            switch (event) {
+                case SocketConnectEvent e -> registerStart(a);
+                case ConnectAttemptFailedEvent e -> a.end(IrcEvents.End.LOST, e.getConnectExceptions().values().stream()
+                        .findFirst().map(x -> "could not connect: " + x.getMessage()).orElse("could not connect"));
+                case ExceptionEvent e -> {
+                    if (e.getException() instanceof IOException) {
+                        a.end(IrcEvents.End.LOST, e.getException().getMessage());
+                    } else {
+                        log.warn("IRC connection to {} failed on {}", config.name(), e.getMessage(), e.getException());
+                    }
+                }
+                default -> { }
+            }
         }
-        return b.toString();
+    }
+
+    /** What the decoder may do to this connection; on the reader thread. */
+    private final class Host implements IrcEvents.Host {
+        private final Attempt a;
+
+        Host(Attempt a) {
+            this.a = a;
+        }
+
+        @Override
+        public void emit(ChatEvent event) {
+            IrcConnection.this.emit(event);
+        }
+
+        @Override
+        public void sendNow(String line) {
+            a.writer.sendNow(line);
+        }
+
+        @Override
+        public void sendIfIdle(String line) {
+            a.writer.sendIfIdle(line);
+        }
+
+        @Override
+        public void registered(String registeredNick, String server) {
+            IrcConnection.this.registered(a, registeredNick, server);
+        }
+
+        @Override
+        public void joined(String channel) {
+            synchronized (IrcConnection.this) {
+                channels.put(isupport.fold(channel), channel);
+                pending.remove(isupport.fold(channel));
+            }
+        }
+
+        @Override
+        public void left(String channel) {
+            synchronized (IrcConnection.this) {
+                channels.remove(isupport.fold(channel));
+                keys.remove(isupport.fold(channel));
+            }
+        }
+
+        @Override
+        public void keyChanged(String channel, String key) {
+            synchronized (IrcConnection.this) {
+                if (channels.containsKey(isupport.fold(channel))) {
+                    keys.put(isupport.fold(channel), key);
+                }
+            }
+        }
+
+        @Override
+        public void ending(IrcEvents.End end, String reason) {
+            boolean first = a.end == null || a.end == IrcEvents.End.LOST;
+            a.end(end, reason);
+            if (first && (end == IrcEvents.End.THROTTLED || end == IrcEvents.End.BANNED)) {
+                admission.slowDown(end == IrcEvents.End.BANNED, reason); // once per connection (465, then ERROR)
+            }
+            if (!end.reconnect) {
+                closeQuietly(a.socket); // do not wait for the server to close: nothing more may be sent
+            }
+        }
+
+        @Override
+        public String nextNick(String taken) {
+            List<String> fallbacks = config.nick().fallbacks();
+            if (a.fallback >= fallbacks.size()) {
+                return null;
+            }
+            return expand(fallbacks.get(a.fallback++), a.firstNick, encoder.nickLength());
+        }
+
+        @Override
+        public String wantedNick() {
+            return a.firstNick;
+        }
+
+        @Override
+        public String awayMessage() {
+            return awayMessage;
+        }
+
+        @Override
+        public String version() {
+            return config.ctcpVersion();
+        }
+    }
+
+    IrcConnection(IrcBridgeConfig config, Login login, String nick, List<String> initialChannels, ChatEventSink sink,
+            Executor threads, ScheduledExecutorService timer, IrcAdmission admission, IrcTls tls, Runnable onEnd) {
+        this.config = config;
+        this.login = login;
+        this.sink = sink;
+        this.threads = threads;
+        this.timer = timer;
+        this.admission = admission;
+        this.tls = tls;
+        this.onEnd = onEnd;
+        this.nick = nick;
+        this.ident = ident(config.ident(), login.client().ip());
+        this.encoder = new IrcCommandEncoder(config, isupport);
+        for (String c : initialChannels) {
+            pending.put(isupport.fold(c), c);
+        }
     }
 
     void start() {
-        emit(new ChatEvent.Connecting(Instant.now(), config.name(), 0));
-        Thread.ofVirtual().name("irc-" + config.name() + "-" + wantedNick).start(this::run);
+        admission.enqueue(this);
     }
 
-    private void run() {
-        try {
-            bot.startBot();
-        } catch (Exception e) {
-            if (disconnectReason == null) {
-                disconnectReason = e.getMessage();
+    // ---- admission (timer thread) ----
+
+    @Override
+    public void position(int ahead) {
+        synchronized (this) {
+            if (state != State.QUEUED) {
+                return;
             }
-        } finally {
-            registered = false;
-            String reason = disconnectReason != null ? disconnectReason : closed.get() ? "quit" : "connection lost";
-            emit(new ChatEvent.Disconnected(Instant.now(), reason, 0));
-            closed.set(true);
-            onEnd.run();
+            emit(new ChatEvent.Connecting(Instant.now(), config.name(), ahead));
         }
+    }
+
+    @Override
+    public void admitted() {
+        Attempt a;
+        synchronized (this) {
+            if (state != State.QUEUED) {
+                return;
+            }
+            state = State.CONNECTING;
+            a = new Attempt(nick);
+            attempt = a;
+        }
+        a.registrationTimeout = timer.schedule(() -> {
+            if (!a.registered) {
+                a.end(IrcEvents.End.LOST, "the server did not complete registration in " + REGISTRATION_TIMEOUT.toSeconds() + " s");
+                closeQuietly(a.socket);
+            }
+        }, REGISTRATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Thread.ofVirtual().name("irc-" + config.name() + "-" + a.firstNick).start(() -> run(a));
+    }
+
+    // ---- an attempt (reader thread) ----
+
+    private void run(Attempt a) {
+        try {
+            a.bot.startBot();
+        } catch (Exception e) {
+            a.end(IrcEvents.End.LOST, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+        } catch (Error e) {
+            log.error("IRC reader for {} died", config.name(), e);
+            a.end(IrcEvents.End.LOST, "internal error: " + e);
+        } finally {
+            ended(a);
+        }
+    }
+
+    /** The socket is connected: WEBIRC first (the server must see it before anything else), then CAP. */
+    private void registerStart(Attempt a) {
+        config.webircPassword().ifPresent(pw -> a.writer.sendNow("WEBIRC " + pw.value() + " halley "
+                + param(login.client().hostname()) + " " + param(login.client().ip())));
+        a.caps.start();
+        String pass = config.serverPassword().map(s -> s.value())
+                .orElse(login.account().isEmpty() ? login.password() : "");
+        if (!pass.isEmpty()) {
+            a.writer.sendNow("PASS " + param(pass));
+        }
+        // PircBotX sends NICK and USER next.
+    }
+
+    private void registered(Attempt a, String registeredNick, String server) {
+        a.registered = true;
+        a.caps.registered();
+        if (a.registrationTimeout != null) {
+            a.registrationTimeout.cancel(false);
+        }
+        nick = registeredNick;
+        List<String> joins;
+        boolean closing;
+        synchronized (this) {
+            state = State.REGISTERED;
+            failures = 0;
+            closing = closeReason != null;
+            joins = joinLines();
+        }
+        emit(new ChatEvent.Connected(Instant.now(), registeredNick, server));
+        if (closing) {
+            a.writer.sendNow("QUIT :" + quitReason());
+            return;
+        }
+        List<IrcWriter.Out> out = new ArrayList<>();
+        for (String j : joins) {
+            out.add(new IrcWriter.Out(j, null));
+        }
+        a.writer.offer(out);
+    }
+
+    /** JOIN lines for every channel to (re)join: several per line where no key is needed. */
+    private List<String> joinLines() {
+        List<String> lines = new ArrayList<>();
+        StringBuilder plain = new StringBuilder();
+        Map<String, String> all = new LinkedHashMap<>(channels);
+        all.putAll(pending);
+        pending.clear();
+        for (Map.Entry<String, String> c : all.entrySet()) {
+            String key = keys.getOrDefault(c.getKey(), "");
+            if (!key.isEmpty()) {
+                lines.add("JOIN " + c.getValue() + " " + key);
+            } else if (plain.length() + c.getValue().length() + 1 > 400) {
+                lines.add("JOIN " + plain);
+                plain.setLength(0);
+                plain.append(c.getValue());
+            } else {
+                plain.append(plain.isEmpty() ? "" : ",").append(c.getValue());
+            }
+        }
+        if (!plain.isEmpty()) {
+            lines.add("JOIN " + plain);
+        }
+        return lines;
+    }
+
+    /** The attempt is over (on its reader thread): end, or wait and try again. */
+    private void ended(Attempt a) {
+        if (a.registrationTimeout != null) {
+            a.registrationTimeout.cancel(false);
+        }
+        int dropped = a.writer.close();
+        closeQuietly(a.socket);
+        IrcEvents.End end = a.end == null ? IrcEvents.End.LOST : a.end;
+        String reason = a.endReason != null ? a.endReason : "connection lost";
+        long retryIn = 0;
+        boolean over;
+        synchronized (this) {
+            if (attempt != a) {
+                return;
+            }
+            attempt = null;
+            over = closeReason != null || !end.reconnect;
+            if (over) {
+                state = State.ENDED;
+            } else {
+                state = State.WAITING;
+                failures++;
+                retryIn = backoff(config.reconnect(), failures, ThreadLocalRandom.current().nextDouble());
+                if (end == IrcEvents.End.THROTTLED) {
+                    retryIn = Math.max(retryIn, admission.interval().toMillis());
+                }
+                retry = timer.schedule(this::requeue, retryIn, TimeUnit.MILLISECONDS);
+            }
+        }
+        if (dropped > 0 && !over) {
+            emit(new ChatEvent.Problem(Instant.now(), "send-failed", "", dropped + " lines were not sent: the connection was lost", ""));
+        }
+        if (over) {
+            emit(new ChatEvent.Disconnected(Instant.now(), closeReasonOr(reason), 0));
+            onEnd.run();
+        } else {
+            log.debug("IRC connection to {} lost ({}); retrying in {} ms", config.name(), reason, retryIn);
+            emit(new ChatEvent.Disconnected(Instant.now(), reason, retryIn));
+        }
+    }
+
+    private synchronized String closeReasonOr(String reason) {
+        return closeReason != null ? "quit" : reason;
+    }
+
+    private void requeue() {
+        synchronized (this) {
+            if (state != State.WAITING) {
+                return;
+            }
+            state = State.QUEUED;
+            retry = null;
+        }
+        admission.enqueue(this);
+    }
+
+    /**
+     * The n-th reconnect waits {@code delay × 2^(n-1)}, at most {@code maxDelay}, times a factor
+     * between 0.5 and 1.5 ({@code random} in [0, 1)), so a whole gateway does not return at once.
+     */
+    static long backoff(ReconnectRules rules, int failures, double random) {
+        double base = rules.delay().toMillis() * Math.pow(2, Math.min(30, Math.max(0, failures - 1)));
+        double capped = Math.min(rules.maxDelay().toMillis(), base);
+        return Math.max(1, Math.round(capped * (0.5 + random)));
     }
 
     // ---- commands (any thread) ----
 
     @Override
     public void send(ChatCommand command) throws CommandRejectedException {
-        if (closed.get()) {
-            throw new CommandRejectedException("not-connected", "", "this connection has ended");
+        if (command instanceof ChatCommand.Quit q) {
+            String reason = IrcArgs.reason("reason", q.reason(), 300);
+            close(reason.isEmpty() ? config.quitMessage() : reason);
+            return;
         }
+        List<String> lines = encoder.encode(command, nick);
+        Attempt a;
+        synchronized (this) {
+            if (state == State.ENDED || closeReason != null) {
+                throw new CommandRejectedException("not-connected", "", "this connection has ended");
+            }
+            if (command instanceof ChatCommand.Join j) {
+                String folded = isupport.fold(j.channel());
+                if (j.key() != null && !j.key().isEmpty()) {
+                    keys.put(folded, j.key());
+                }
+                if (state != State.REGISTERED) {
+                    pending.put(folded, j.channel());
+                    return; // joined once registered
+                }
+            }
+            a = attempt;
+            if (state != State.REGISTERED || a == null) {
+                throw new CommandRejectedException("not-connected", "", state == State.WAITING || state == State.QUEUED && failures > 0
+                        ? "reconnecting to " + config.name() + "; try again when connected"
+                        : "not connected to " + config.name() + " yet");
+            }
+        }
+        if (command instanceof ChatCommand.SetPresence p && !p.status().equals("available")) {
+            awayMessage = lines.get(0).substring("AWAY :".length());
+        }
+        List<IrcWriter.Out> out = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            out.add(new IrcWriter.Out(line, a.echo ? null : ownMessage(command, line)));
+        }
+        if (!a.writer.offer(out)) {
+            throw new CommandRejectedException("too-fast", "", "too much is waiting to be sent to " + config.name() + "; slow down");
+        }
+    }
+
+    /** The person's own message as sent, for networks that do not echo it back. */
+    private ChatEvent ownMessage(ChatCommand command, String line) {
+        String target;
+        ChatEvent.Kind kind;
         switch (command) {
-            case ChatCommand.Join j -> {
-                String channel = channel("channel", j.channel());
-                String key = IrcArgs.key("key", j.key());
-                if (!registered) {
-                    pendingJoins.put(channel, key);
-                    return;
-                }
-                keys.put(lower(channel), key);
-                write("JOIN " + channel + (key.isEmpty() ? "" : " " + key));
+            case ChatCommand.Say s -> {
+                target = s.target();
+                kind = ChatEvent.Kind.MESSAGE;
             }
-            case ChatCommand.Part p -> {
-                String channel = IrcArgs.channel("channel", p.channel(), chantypes(), channelLength());
-                String reason = IrcArgs.reason("reason", p.reason(), 300);
-                requireRegistered();
-                keys.remove(lower(channel));
-                write("PART " + channel + (reason.isEmpty() ? "" : " :" + reason));
+            case ChatCommand.Act x -> {
+                target = x.target();
+                kind = ChatEvent.Kind.ACTION;
             }
-            case ChatCommand.Say s -> say(s.target(), s.text(), false);
-            case ChatCommand.Act a -> say(a.target(), a.text(), true);
-            case ChatCommand.ChangeNick n -> {
-                String newNick = IrcArgs.nick("nick", n.nick(), nickLength());
-                requireRegistered();
-                write("NICK " + newNick);
+            case ChatCommand.Notice n -> {
+                target = n.target();
+                kind = ChatEvent.Kind.NOTICE;
             }
-            case ChatCommand.SetTopic t -> {
-                String channel = IrcArgs.channel("channel", t.channel(), chantypes(), channelLength());
-                String topic = IrcArgs.reason("topic", t.topic(), 390);
-                requireRegistered();
-                write("TOPIC " + channel + " :" + topic);
+            default -> {
+                return null;
             }
-            case ChatCommand.Quit q -> close(IrcArgs.reason("reason", q.reason(), 300));
-            case ChatCommand.Notice x -> throw notYet("notice");
-            case ChatCommand.Whois x -> throw notYet("whois");
-            case ChatCommand.SetPresence x -> throw notYet("away");
-            case ChatCommand.Kick x -> throw notYet("kick");
-            case ChatCommand.Ban x -> throw notYet("ban");
-            case ChatCommand.Unban x -> throw notYet("unban");
-            case ChatCommand.SetMode x -> throw notYet("mode");
-            case ChatCommand.Invite x -> throw notYet("invite");
         }
-    }
-
-    // TODO(issue 5): the IRC bridge issue implements these.
-    private static CommandRejectedException notYet(String what) {
-        return new CommandRejectedException("not-supported", "op", what + " is not supported on IRC yet");
-    }
-
-    private void say(String rawTarget, String rawText, boolean action) throws CommandRejectedException {
-        String target = IrcArgs.target("target", rawTarget, chantypes(), nickLength(), channelLength());
-        String text = IrcArgs.text("text", rawText);
-        requireRegistered();
-        String command = "PRIVMSG " + target + " :";
-        int budget = IrcLines.textBudget(nick, command) - (action ? "\u0001ACTION \u0001".length() : 0);
-        List<String> parts = IrcLines.split(text, budget);
-        outbound.execute(() -> {
-            for (String part : parts) {
-                String line = action ? command + "\u0001ACTION " + part + "\u0001" : command + part;
-                if (!writeNow(line)) {
-                    return;
-                }
-                ChatEvent.Kind kind = action ? ChatEvent.Kind.ACTION : ChatEvent.Kind.MESSAGE;
-                emit(new ChatEvent.Message(Instant.now(), target, nick, part, kind, true));
-            }
-        });
-    }
-
-    private String channel(String field, String raw) throws CommandRejectedException {
-        String channel = IrcArgs.channel(field, raw, chantypes(), channelLength());
-        if (!config.allowsChannel(channel)) {
-            throw new CommandRejectedException("not-allowed", field,
-                    channel + " is not open through this gateway (allowed: " + config.allowedChannels() + ")");
+        String text = line.substring(line.indexOf(" :") + 2);
+        if (kind == ChatEvent.Kind.ACTION) {
+            text = text.substring("\u0001ACTION ".length(), text.length() - 1);
         }
-        return channel;
-    }
-
-    private void requireRegistered() throws CommandRejectedException {
-        if (!registered) {
-            throw new CommandRejectedException("not-connected", "", "not connected to " + config.name() + " yet");
-        }
-    }
-
-    private void write(String line) {
-        outbound.execute(() -> writeNow(line));
-    }
-
-    /** On the outbound executor. */
-    private boolean writeNow(String line) {
-        try {
-            bot.sendRaw().rawLine(line);
-            return true;
-        } catch (RuntimeException e) {
-            log.debug("write failed on {}", config.name(), e);
-            emit(new ChatEvent.Problem(Instant.now(), "send-failed", "", "could not send: not connected", ""));
-            return false;
-        }
+        return new ChatEvent.Message(Instant.now(), target, nick, text, kind, true);
     }
 
     @Override
     public void close(String reason) {
-        if (!closed.compareAndSet(false, true)) {
+        Attempt a;
+        boolean endNow = false;
+        synchronized (this) {
+            if (closeReason != null || state == State.ENDED) {
+                return;
+            }
+            closeReason = reason == null || reason.isEmpty() ? config.quitMessage() : reason;
+            a = attempt;
+            switch (state) {
+                case QUEUED -> {
+                    admission.remove(this);
+                    state = State.ENDED;
+                    endNow = true;
+                }
+                case WAITING -> {
+                    if (retry != null) {
+                        retry.cancel(false);
+                    }
+                    state = State.ENDED;
+                    endNow = true;
+                }
+                default -> { }
+            }
+        }
+        if (endNow) {
+            emit(new ChatEvent.Disconnected(Instant.now(), "quit", 0));
+            onEnd.run();
             return;
         }
-        outbound.execute(() -> {
-            bot.stopBotReconnect();
-            if (bot.isConnected()) {
-                try {
-                    bot.sendRaw().rawLineNow("QUIT :" + reason);
-                } catch (RuntimeException e) {
-                    log.debug("QUIT failed on {}", config.name(), e);
-                }
-                try {
-                    Thread.sleep(2_000); // give the server a moment to close the link itself
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            if (bot.isConnected()) {
-                bot.close();
-            }
-        });
-    }
-
-    // ---- called by the reader thread (HalleyInputParser, IrcEvents) ----
-
-    /** Sees every line first; false to drop it. */
-    boolean onLine(IrcMessage m) {
-        current = m;
-        switch (m.command()) {
-            case "ERROR" -> disconnectReason = m.last();
-            case "KILL" -> {
-                if (isSelf(m.param(0))) {
-                    disconnectReason = "killed by " + m.nick() + ": " + m.last();
-                }
-            }
-            case "PRIVMSG" -> {
-                if (m.last().startsWith("\u0001DCC ")) {
-                    return false; // Halley does no DCC
-                }
-            }
-            case "375" -> motd = new StringBuilder();
-            case "372" -> {
-                if (motd == null) {
-                    motd = new StringBuilder();
-                }
-                String l = m.last();
-                motd.append(l.startsWith("- ") ? l.substring(2) : l).append('\n');
-            }
-            case "376", "422" -> {
-                if (motd != null && !motd.isEmpty()) {
-                    emit(new ChatEvent.ServerText(eventTime(), m.nick(), motd.toString().stripTrailing()));
-                }
-                motd = null;
-            }
-            default -> { }
+        if (a == null) {
+            return;
         }
-        return true;
-    }
-
-    /** The line being handled, for details PircBotX's events leave out. */
-    IrcMessage current() {
-        return current;
-    }
-
-    /** When the current line happened: its IRCv3 server-time, else now. */
-    Instant eventTime() {
-        String t = current == null ? null : current.tags().get("time");
-        if (t != null) {
+        if (!a.registered) {
+            // Not registered yet: nothing to say goodbye to; closing the socket ends the attempt.
+            closeQuietly(a.socket);
+            return;
+        }
+        String quit = "QUIT :" + quitReason();
+        // Never on the caller's thread (writing may wait); a thread of its own, so this works
+        // while the bridge itself is shutting down.
+        Thread.ofVirtual().name("irc-quit-" + config.name()).start(() -> {
+            a.writer.sendNow(quit);
             try {
-                return Instant.parse(t);
-            } catch (DateTimeParseException e) {
-                // fall through: a malformed tag is the server's problem, not a reason to drop the line
+                Thread.sleep(QUIT_GRACE); // the server closes the link after our QUIT; if not, we do
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        }
-        return Instant.now();
-    }
-
-    void registered(String nick) {
-        this.nick = nick;
-        this.registered = true;
-        emit(new ChatEvent.Connected(Instant.now(), nick, config.host()));
-        if (closed.get()) {
-            bot.sendRaw().rawLineNow("QUIT :");
-            return;
-        }
-        Map<String, String> joins = new LinkedHashMap<>(pendingJoins);
-        pendingJoins.clear();
-        joins.forEach((channel, key) -> {
-            keys.put(lower(channel), key);
-            write("JOIN " + channel + (key.isEmpty() ? "" : " " + key));
+            closeQuietly(a.socket);
         });
     }
 
-    void nickInUse(String used) {
-        if (registered) {
-            emit(new ChatEvent.Problem(eventTime(), "nick-in-use", "nick", used + " is already taken", ""));
-            return;
+    private synchronized String quitReason() {
+        String r = closeReason == null ? config.quitMessage() : closeReason;
+        try {
+            return IrcArgs.reason("reason", r, 300);
+        } catch (CommandRejectedException e) {
+            return config.quitMessage();
         }
-        List<String> fallbacks = config.nick().fallbacks();
-        if (fallbackIndex < fallbacks.size()) {
-            String next = expand(fallbacks.get(fallbackIndex++), wantedNick, nickLength());
-            bot.sendRaw().rawLineNow("NICK " + next);
-            return;
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    // ---- helpers ----
+
+    /**
+     * Delivers one event. Most come from the reader thread; a place in the queue comes from the
+     * timer, one's own message (where the server does not echo) from the writer, the end of a
+     * connection that never started from whoever closed it. The lock keeps them one at a time.
+     */
+    void emit(ChatEvent e) {
+        if (e instanceof ChatEvent.NickChanged n && n.self()) {
+            nick = n.newNick();
         }
-        emit(new ChatEvent.Problem(eventTime(), "nick-in-use", "nick",
-                wantedNick + " and its alternatives are taken; choose another nick", ""));
-        disconnectReason = "nick in use";
-        close("");
+        emitting.lock();
+        try {
+            sink.accept(e);
+        } catch (RuntimeException ex) {
+            log.warn("event sink failed on {}", e.getClass().getSimpleName(), ex);
+        } finally {
+            emitting.unlock();
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing
+            }
+        }
+    }
+
+    private static void shutdownOutput(Socket s) {
+        if (s != null) {
+            try {
+                s.shutdownOutput();
+            } catch (IOException | UnsupportedOperationException e) {
+                closeQuietly(s); // an SSLSocket cannot half-close
+            }
+        }
+    }
+
+    /** A middle parameter may not start with ':' (an IPv6 address like ::1 would). */
+    private static String param(String s) {
+        return s.startsWith(":") ? "0" + s : s;
+    }
+
+    /**
+     * The ident from its template: {@code {hex-ip}} is an IPv4 address in hex (8 characters, as
+     * KiwiIRC and The Lounge send it), or for IPv6 the hash of its /64 (one subscriber) in hex.
+     */
+    static String ident(String template, String ip) {
+        return template.replace("{hex-ip}", hexIp(ip));
+    }
+
+    static String hexIp(String ip) {
+        byte[] b = org.halley.config.IpRange.literal(ip);
+        if (b == null) {
+            return "00000000";
+        }
+        if (b.length == 16) {
+            boolean mapped = true;
+            for (int i = 0; i < 10; i++) {
+                mapped &= b[i] == 0;
+            }
+            if (mapped && b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
+                b = java.util.Arrays.copyOfRange(b, 12, 16);
+            }
+        }
+        if (b.length == 4) {
+            return String.format("%02x%02x%02x%02x", b[0] & 0xff, b[1] & 0xff, b[2] & 0xff, b[3] & 0xff);
+        }
+        int h = 0x811c9dc5; // FNV-1a over the /64
+        for (int i = 0; i < 8; i++) {
+            h = (h ^ (b[i] & 0xff)) * 0x01000193;
+        }
+        return String.format("%08x", h);
+    }
+
+    /** The realname from its template: {@code {nick}}, {@code {ip}}, {@code {host}}. */
+    static String realname(String template, String nick, Login.ClientAddress client) {
+        String r = template.replace("{nick}", nick).replace("{ip}", client.ip()).replace("{host}", client.hostname());
+        StringBuilder b = new StringBuilder(r.length());
+        for (int i = 0; i < r.length() && b.length() < 100; i++) {
+            char c = r.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? ' ' : c);
+        }
+        String s = b.toString().strip();
+        return s.isEmpty() ? IrcBridgeConfig.DEFAULT_REALNAME : s;
     }
 
     /** {@code {nick}} becomes the wanted nick (shortened to fit), each {@code ?} a random digit. */
@@ -380,56 +773,5 @@ final class IrcConnection implements BridgeConnection {
             b.append(c == '?' ? (char) ('0' + ThreadLocalRandom.current().nextInt(10)) : c);
         }
         return b.toString();
-    }
-
-    void joined(String channel) {
-        channels.put(lower(channel), channel);
-    }
-
-    void left(String channel) {
-        channels.remove(lower(channel));
-    }
-
-    boolean isRegistered() {
-        return registered;
-    }
-
-    boolean isSelf(String other) {
-        return other != null && other.equalsIgnoreCase(nick);
-    }
-
-    boolean isChannel(String name) {
-        return !name.isEmpty() && chantypes().indexOf(name.charAt(0)) >= 0;
-    }
-
-    void connectFailed(String reason) {
-        disconnectReason = reason;
-    }
-
-    void emit(ChatEvent e) {
-        try {
-            sink.accept(e);
-        } catch (RuntimeException ex) {
-            log.warn("event sink failed on {}", e.getClass().getSimpleName(), ex);
-        }
-    }
-
-    private String chantypes() {
-        String t = bot.getServerInfo().getChannelTypes();
-        return t == null || t.isEmpty() ? "#&" : t;
-    }
-
-    private int nickLength() {
-        int n = bot.getServerInfo().getMaxNickLength();
-        return n > 0 ? Math.min(n, config.nick().maxLength()) : config.nick().maxLength();
-    }
-
-    private int channelLength() {
-        int n = bot.getServerInfo().getChannelLength();
-        return n > 0 ? n : 50;
-    }
-
-    private static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -75,6 +75,23 @@ public final class IrcLines {
         return out;
     }
 
+    /**
+     * {@code line} as it may appear in a log: the command and its middle parameters, the text
+     * replaced by its length, and nothing at all after a command that carries a secret.
+     */
+    public static String describe(String line) {
+        int space = line.indexOf(' ');
+        String verb = space < 0 ? line : line.substring(0, space);
+        switch (verb.toUpperCase(java.util.Locale.ROOT)) {
+            case "WEBIRC", "PASS", "AUTHENTICATE", "OPER" -> {
+                return verb + " ***";
+            }
+            default -> { }
+        }
+        int trailing = line.indexOf(" :");
+        return trailing < 0 ? line : line.substring(0, trailing) + " :(" + utf8(line.substring(trailing + 2)) + " bytes)";
+    }
+
     static int utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8).length;
     }

@@ -27,11 +27,11 @@ public record IrcMessage(Map<String, String> tags, String prefix, String command
     }
 
     public static IrcMessage parse(String line) {
-        int p = 0;
         int n = line.length();
         while (n > 0 && (line.charAt(n - 1) == '\r' || line.charAt(n - 1) == '\n')) {
             n--;
         }
+        int p = skipSpaces(line, 0, n);
         Map<String, String> tags = new LinkedHashMap<>();
         if (p < n && line.charAt(p) == '@') {
             int end = indexOf(line, ' ', p, n);

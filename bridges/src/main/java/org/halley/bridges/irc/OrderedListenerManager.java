@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the one listener of a connection on the connection's reader thread, so events keep the
- * order the server sent them. (PircBotX's default, ThreadedListenerManager, runs each event on a
- * pool thread, and a JOIN can then overtake the message that followed it.)
+ * Runs the one listener of a connection on the connection's reader thread, in order. (PircBotX's
+ * default, ThreadedListenerManager, runs each event on a pool thread, where a JOIN could overtake
+ * the message that followed it.) Only PircBotX's life-cycle events come this way; the lines
+ * themselves are decoded by {@link IrcEvents}, on the same thread.
  */
 final class OrderedListenerManager implements ListenerManager {
     private static final Logger log = LoggerFactory.getLogger(OrderedListenerManager.class);

@@ -55,7 +55,7 @@ class IrcMessageTest {
         assertThat(IrcConnection.expand("{nick}_", "bob", 30)).isEqualTo("bob_");
         assertThat(IrcConnection.expand("{nick}??", "bob", 30)).matches("bob\\d\\d");
         assertThat(IrcConnection.expand("{nick}_", "abcdefghij", 8)).isEqualTo("abcdefg_");
-        assertThat(IrcConnection.ident("10.1.2.255")).isEqualTo("0a0102ff");
-        assertThat(IrcConnection.ident("::1")).isEqualTo("halley");
+        assertThat(IrcConnection.ident("{hex-ip}", "10.1.2.255")).isEqualTo("0a0102ff");
+        assertThat(IrcConnection.ident("{hex-ip}", "::1")).matches("[0-9a-f]{8}");
     }
 }

@@ -1,0 +1,207 @@
+package org.halley.bridges.irc;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.halley.bridges.ChatCommand;
+import org.halley.bridges.CommandRejectedException;
+import org.halley.config.IrcBridgeConfig;
+
+/**
+ * A person's {@link ChatCommand} as the IRC lines that do it, after every field has been checked
+ * against the network's rules ({@link IrcArgs}, the server's ISUPPORT, the bridge's channel
+ * patterns). There is no raw passthrough: each command has one fixed line shape, and a field
+ * that could change that shape is refused, naming the field. Pure.
+ */
+final class IrcCommandEncoder {
+    private static final List<String> STATUSES = List.of("available", "away", "dnd", "xa");
+    private static final int MAX_MASK = 200;
+
+    private final IrcBridgeConfig config;
+    private final Isupport isupport;
+
+    IrcCommandEncoder(IrcBridgeConfig config, Isupport isupport) {
+        this.config = config;
+        this.isupport = isupport;
+    }
+
+    /**
+     * The lines for {@code command} sent by {@code nick}. {@link ChatCommand.Quit} has none here
+     * (the connection closes itself).
+     */
+    List<String> encode(ChatCommand command, String nick) throws CommandRejectedException {
+        return switch (command) {
+            case ChatCommand.Join j -> {
+                String channel = allowedChannel("channel", j.channel());
+                String key = IrcArgs.key("key", j.key());
+                yield List.of("JOIN " + channel + (key.isEmpty() ? "" : " " + key));
+            }
+            case ChatCommand.Part p -> {
+                String channel = channel("channel", p.channel());
+                String reason = IrcArgs.reason("reason", p.reason(), 300);
+                yield List.of("PART " + channel + (reason.isEmpty() ? "" : " :" + reason));
+            }
+            case ChatCommand.Say s -> text(nick, "PRIVMSG", s.target(), s.text(), false);
+            case ChatCommand.Act a -> text(nick, "PRIVMSG", a.target(), a.text(), true);
+            case ChatCommand.Notice n -> text(nick, "NOTICE", n.target(), n.text(), false);
+            case ChatCommand.ChangeNick n -> List.of("NICK " + IrcArgs.nick("nick", n.nick(), nickLength()));
+            case ChatCommand.SetTopic t -> {
+                String channel = channel("channel", t.channel());
+                String topic = IrcArgs.reason("topic", t.topic(), Math.min(isupport.topicLength(), 390));
+                yield List.of("TOPIC " + channel + " :" + topic);
+            }
+            case ChatCommand.Whois w -> List.of("WHOIS " + IrcArgs.nick("nick", w.nick(), nickLength()));
+            case ChatCommand.SetPresence p -> {
+                if (!STATUSES.contains(p.status())) {
+                    throw new CommandRejectedException("status", "must be one of " + String.join(", ", STATUSES));
+                }
+                String message = IrcArgs.reason("message", p.message(), Math.min(isupport.awayLength(), 300));
+                if (p.status().equals("available")) {
+                    yield List.of("AWAY");
+                }
+                yield List.of("AWAY :" + (message.isEmpty() ? awayWord(p.status()) : message));
+            }
+            case ChatCommand.Kick k -> {
+                String channel = channel("channel", k.channel());
+                String who = IrcArgs.nick("nick", k.nick(), nickLength());
+                String reason = IrcArgs.reason("reason", k.reason(), Math.min(isupport.kickLength(), 300));
+                yield List.of("KICK " + channel + " " + who + (reason.isEmpty() ? "" : " :" + reason));
+            }
+            case ChatCommand.Ban b -> {
+                String channel = channel("channel", b.channel());
+                IrcArgs.reason("reason", b.reason(), 300); // IRC bans carry no reason; still never let a bad one pass
+                yield List.of("MODE " + channel + " +b " + mask("who", b.who()));
+            }
+            case ChatCommand.Unban u -> List.of("MODE " + channel("channel", u.channel()) + " -b " + mask("who", u.who()));
+            case ChatCommand.SetMode m -> List.of(mode(m.target(), m.modes(), nick));
+            case ChatCommand.Invite i -> {
+                String channel = allowedChannel("channel", i.channel());
+                yield List.of("INVITE " + IrcArgs.nick("nick", i.nick(), nickLength()) + " " + channel);
+            }
+            case ChatCommand.Quit q -> {
+                IrcArgs.reason("reason", q.reason(), 300);
+                yield List.of();
+            }
+        };
+    }
+
+    /** PRIVMSG or NOTICE, split so each line fits once the server puts our prefix in front. */
+    private List<String> text(String nick, String verb, String rawTarget, String rawText, boolean action)
+            throws CommandRejectedException {
+        String target = IrcArgs.target("target", rawTarget, isupport.chantypes(), nickLength(), isupport.channelLength());
+        if (isupport.isChannel(target)) {
+            allowed("target", target);
+        }
+        String text = IrcArgs.text("text", rawText);
+        String head = verb + " " + target + " :";
+        int budget = IrcLines.textBudget(nick, head) - (action ? "\u0001ACTION \u0001".length() : 0);
+        List<String> lines = new ArrayList<>();
+        for (String part : IrcLines.split(text, budget)) {
+            lines.add(action ? head + "\u0001ACTION " + part + "\u0001" : head + part);
+        }
+        return lines;
+    }
+
+    private String mode(String rawTarget, String modes, String nick) throws CommandRejectedException {
+        String target;
+        if (rawTarget != null && isupport.isChannel(rawTarget)) {
+            target = channel("target", rawTarget);
+        } else {
+            target = IrcArgs.nick("target", rawTarget, nickLength());
+            if (!isupport.fold(target).equals(isupport.fold(nick))) {
+                throw new CommandRejectedException("not-allowed", "target", "user modes can only be changed on yourself");
+            }
+        }
+        if (modes == null || modes.isBlank()) {
+            throw new CommandRejectedException("modes", "is empty");
+        }
+        String[] parts = modes.trim().split(" +");
+        String letters = parts[0];
+        if (letters.length() < 2 || (letters.charAt(0) != '+' && letters.charAt(0) != '-')) {
+            throw new CommandRejectedException("modes", "must start with + or - and mode letters, like +o bob");
+        }
+        int withArgument = 0;
+        boolean adding = true;
+        for (int i = 0; i < letters.length(); i++) {
+            char c = letters.charAt(i);
+            if (c == '+' || c == '-') {
+                adding = c == '+';
+            } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                if (isupport.isChannel(target) && isupport.takesParameter(c, adding)) {
+                    withArgument++;
+                }
+            } else {
+                throw new CommandRejectedException("modes", "mode letters are a-z and A-Z (not '" + c + "')");
+            }
+        }
+        if (withArgument > isupport.modesPerLine()) {
+            throw new CommandRejectedException("modes", "at most " + isupport.modesPerLine() + " modes with an argument at once");
+        }
+        StringBuilder line = new StringBuilder("MODE ").append(target).append(' ').append(letters);
+        for (int i = 1; i < parts.length; i++) {
+            line.append(' ').append(word("modes", parts[i]));
+        }
+        if (IrcLines.utf8(line.toString()) > 400) {
+            throw new CommandRejectedException("modes", "is too long");
+        }
+        return line.toString();
+    }
+
+    /** A nick ({@code bob}, banned as {@code bob!*@*}) or a mask ({@code *!*@host}, an extban). */
+    static String mask(String field, String who) throws CommandRejectedException {
+        if (who == null || who.isEmpty()) {
+            throw new CommandRejectedException(field, "is empty");
+        }
+        if (who.indexOf('!') < 0 && who.indexOf('@') < 0 && who.indexOf('*') < 0 && who.indexOf('$') < 0
+                && who.indexOf(':') < 0 && who.indexOf('~') != 0) {
+            return IrcArgs.nick(field, who, 64) + "!*@*";
+        }
+        return word(field, who);
+    }
+
+    /** One middle parameter: no spaces, commas or control characters, no leading ':'. */
+    static String word(String field, String who) throws CommandRejectedException {
+        if (who.length() > MAX_MASK) {
+            throw new CommandRejectedException(field, "is longer than " + MAX_MASK + " characters");
+        }
+        if (who.charAt(0) == ':') {
+            throw new CommandRejectedException(field, "may not start with ':'");
+        }
+        for (int i = 0; i < who.length(); i++) {
+            char c = who.charAt(i);
+            if (c <= ' ' || c == ',' || c == 0x7f || (c >= 0x80 && c <= 0x9f) || IrcArgs.isLineSeparator(c)) {
+                throw new CommandRejectedException(field, "may not contain spaces, commas or control characters");
+            }
+        }
+        return who;
+    }
+
+    private String channel(String field, String raw) throws CommandRejectedException {
+        return IrcArgs.channel(field, raw, isupport.chantypes(), isupport.channelLength());
+    }
+
+    private String allowedChannel(String field, String raw) throws CommandRejectedException {
+        return allowed(field, channel(field, raw));
+    }
+
+    private String allowed(String field, String channel) throws CommandRejectedException {
+        if (!config.allowsChannel(channel)) {
+            throw new CommandRejectedException("not-allowed", field,
+                    channel + " is not open through this gateway (allowed: " + config.allowedChannels() + ")");
+        }
+        return channel;
+    }
+
+    /** The configured maximum, or the server's NICKLEN when it announced a smaller one. */
+    int nickLength() {
+        int announced = isupport.nickLength();
+        return announced > 0 ? Math.min(announced, config.nick().maxLength()) : config.nick().maxLength();
+    }
+
+    private static String awayWord(String status) {
+        return switch (status) {
+            case "dnd" -> "Busy";
+            case "xa" -> "Away for a while";
+            default -> "Away";
+        };
+    }
+}
