@@ -43,7 +43,8 @@ public final class Gateway implements AutoCloseable {
         this.bridges = bridges(config);
         this.quitMessages = quitMessages(config);
         StaticFiles files = StaticFiles.load();
-        WebHandler web = new WebHandler(files, networksJson(config), config.server().allowedOrigins());
+        WebHandler web = new WebHandler(files, networksJson(config),
+                WebHandler.contentSecurityPolicy(config.server().publicUrl(), config.server().allowedOrigins()));
         this.push = PushServer.builder()
                 .server(config.server())
                 .limits(config.limits())
@@ -141,6 +142,7 @@ public final class Gateway implements AutoCloseable {
                 if (b instanceof XmppBridgeConfig xmpp) {
                     g.writeStringField("login", xmpp.login().yamlName()); // the connect screen asks for an address and password, or not
                     g.writeStringField("domain", xmpp.domain());
+                    g.writeStringField("mucService", xmpp.mucService()); // the page names rooms of it by their local part
                     g.writeStringField("defaultNick", xmpp.nick().defaultNick());
                     g.writeNumberField("maxNickLength", xmpp.nick().maxLength());
                 }

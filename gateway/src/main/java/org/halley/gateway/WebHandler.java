@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.halley.push.http.HttpResponses;
@@ -26,11 +27,23 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final String networksJson;
     private final String csp;
 
-    WebHandler(StaticFiles files, String networksJson, List<String> frameAncestors) {
+    WebHandler(StaticFiles files, String networksJson, String csp) {
         this.files = files;
         this.networksJson = networksJson;
-        this.csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        this.csp = csp;
+    }
+
+    /**
+     * The chat page's Content-Security-Policy: only its own files run (no inline script, no eval,
+     * no inline style attributes), it talks only to Halley, and only Halley's own pages and
+     * {@code frameAncestors} (server.allowed-origins) may frame it. The WebSocket origin is named
+     * as well as 'self' because older Safari does not count ws: as 'self'.
+     */
+    static String contentSecurityPolicy(URI publicUrl, List<String> frameAncestors) {
+        String ws = (publicUrl.getScheme().equalsIgnoreCase("https") ? "wss://" : "ws://") + publicUrl.getRawAuthority();
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+                + "connect-src 'self' " + ws + "; frame-src 'self'; manifest-src 'self'; object-src 'none'; "
+                + "base-uri 'none'; form-action 'self'; "
                 + "frame-ancestors 'self'" + (frameAncestors.isEmpty() ? "" : " " + String.join(" ", frameAncestors));
     }
 
