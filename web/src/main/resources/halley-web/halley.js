@@ -168,7 +168,8 @@ export class HalleyClient {
 
   /**
    * The connection ended. `code` is a WebSocket close code of docs/protocol.md (4403: the session
-   * is unknown), or 0 for an HTTP transport's end.
+   * is unknown; 4421: it belongs to a node the load balancer could not reach), or 0 for an HTTP
+   * transport's end.
    */
   _ended(conn, code) {
     if (conn !== this.conn) return;
@@ -176,7 +177,7 @@ export class HalleyClient {
     clearTimeout(this.timers.watchdog);
     clearTimeout(this.timers.hello);
     if (this.state.name === 'closed') return;
-    if (code === 4403) { this._renew(); return; }
+    if (code === 4403 || code === 4421) { this._renew(); return; }
     if (code === 4001) { this._setState('closed'); this.onClosed('ended'); return; }
     if (conn.hello) {
       // It worked, then ended (a cut, a recycled stream): resume at once, unless it keeps happening.
@@ -190,7 +191,8 @@ export class HalleyClient {
 
   /**
    * A connection ended before its hello. Ask the server cheaply (an empty POST) whether the session
-   * lives: 403 means it is gone; an answer means this transport is what fails (a proxy), so fall
+   * lives: 403 means it is gone, and so does 421 (its node is down: the load balancer sent us to
+   * another); an answer means this transport is what fails (a proxy), so fall
    * back; no answer means the network or the server is down, so wait and try the same again.
    */
   async _failed(conn) {
@@ -198,7 +200,7 @@ export class HalleyClient {
     let verdict = 'network';
     try {
       const r = await fetch(this._url('/push/send'), { method: 'POST', headers: this._headers(), body: '[]' });
-      verdict = r.status === 403 ? 'gone' : r.ok ? 'transport' : 'server';
+      verdict = r.status === 403 || r.status === 421 ? 'gone' : r.ok ? 'transport' : 'server';
     } catch (e) { /* network */ }
     if (this.state.name === 'closed' || this.conn) return;
     if (verdict === 'gone') { this._renew(); return; }
@@ -273,7 +275,7 @@ export class HalleyClient {
       .then(r => { this.posting = false; this._acked(r.ack); this.sentUpTo = Math.max(this.sentUpTo, r.ack); this._flushOutbox(); })
       .catch(status => {
         this.posting = false; // kept in the outbox; tried again soon, and after the next hello
-        if (status === 403) this._renew();
+        if (status === 403 || status === 421) this._renew();
         else { clearTimeout(this.timers.post); this.timers.post = setTimeout(() => this._flushOutbox(), 1000); }
       });
   }
@@ -293,6 +295,9 @@ export class HalleyClient {
     this.onState(this.state);
   }
 }
+
+/** An HTTP transport's refusal as the WebSocket close code that means the same (0: none). */
+const refusal = status => status === 403 ? 4403 : status === 421 ? 4421 : 0;
 
 /** WebSocket: envelopes down and messages up as text frames. */
 class WebSocketTransport {
@@ -374,7 +379,7 @@ class XhrStreamingTransport {
         }
         throw 0;
       })
-      .catch(status => { if (this.ctrl) { this.ctrl = null; c._ended(this, status === 403 ? 4403 : 0); } });
+      .catch(status => { if (this.ctrl) { this.ctrl = null; c._ended(this, refusal(status)); } });
   }
 
   send() { return false; }
@@ -437,7 +442,7 @@ class LongPollingTransport {
         }
         if (this.active) this._poll(false);
       })
-      .catch(status => { if (this.active) { this.active = false; c._ended(this, status === 403 ? 4403 : 0); } });
+      .catch(status => { if (this.active) { this.active = false; c._ended(this, refusal(status)); } });
   }
 
   send() { return false; }

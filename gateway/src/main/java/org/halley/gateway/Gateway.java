@@ -49,6 +49,7 @@ public final class Gateway implements AutoCloseable {
                 .server(config.server())
                 .limits(config.limits())
                 .node(config.cluster().node())
+                .nodes(config.cluster().nodes().stream().map(n -> n.name()).toList())
                 .listener(new Listener())
                 .application(() -> web)
                 .build();

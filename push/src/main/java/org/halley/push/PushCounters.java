@@ -17,6 +17,7 @@ public final class PushCounters {
     final LongAdder overrunCuts = new LongAdder();
     final LongAdder rejectedTooLarge = new LongAdder();
     final LongAdder forbidden = new LongAdder();
+    final LongAdder misdirected = new LongAdder();
 
     /**
      * The counts at one moment (each read separately: they need not add up exactly).
@@ -32,13 +33,17 @@ public final class PushCounters {
      *     sent
      * @param rejectedTooLarge messages refused for their size (WebSocket 1009, HTTP 413)
      * @param forbidden requests refused for an unknown session or a wrong token
+     * @param misdirected requests for another node's session or user, answered 421 (from browsers:
+     *     their node was down when the load balancer routed them, or the balancer is misconfigured)
      */
     public record Snapshot(long sessionsOpened, long sessionsClosed, long connections, long resets,
-            long eventsPublished, long slowConsumerCuts, long overrunCuts, long rejectedTooLarge, long forbidden) {}
+            long eventsPublished, long slowConsumerCuts, long overrunCuts, long rejectedTooLarge, long forbidden,
+            long misdirected) {}
 
     public Snapshot snapshot() {
         return new Snapshot(sessionsOpened.sum(), sessionsClosed.sum(), connections.sum(), resets.sum(),
-                eventsPublished.sum(), slowConsumerCuts.sum(), overrunCuts.sum(), rejectedTooLarge.sum(), forbidden.sum());
+                eventsPublished.sum(), slowConsumerCuts.sum(), overrunCuts.sum(), rejectedTooLarge.sum(), forbidden.sum(),
+                misdirected.sum());
     }
 
     /** A message was too large (any thread). */
@@ -49,6 +54,11 @@ public final class PushCounters {
     /** A request named an unknown session or carried a wrong token (any thread). */
     public void forbidden() {
         forbidden.increment();
+    }
+
+    /** A request named another node's session or user (any thread). */
+    public void misdirected() {
+        misdirected.increment();
     }
 
     /** A connection was cut as a slow consumer (any thread). */

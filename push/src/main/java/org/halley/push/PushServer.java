@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +57,8 @@ public final class PushServer implements AutoCloseable {
         int n = b.shards > 0 ? b.shards
                 : b.server.push().shards() > 0 ? b.server.push().shards() : Runtime.getRuntime().availableProcessors();
         this.loops = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("push-shard"), NioIoHandler.newFactory());
-        this.shards = new Shards(loops, b.listener, b.limits, b.server.push().heartbeat(), b.node);
+        this.shards = new Shards(loops, b.listener, b.limits, b.server.push().heartbeat(), b.node,
+                b.nodes == null ? List.of(b.node) : b.nodes);
     }
 
     public static Builder builder() {
@@ -163,6 +165,7 @@ public final class PushServer implements AutoCloseable {
         private ServerConfig server;
         private LimitsConfig limits = LimitsConfig.DEFAULTS;
         private String node = "local";
+        private List<String> nodes;
         private PushListener listener;
         private Supplier<ChannelHandler> application = () -> NotFound.INSTANCE;
         private Function<ClientInfo, String> clientKey = c -> c.remote().getAddress().getHostAddress();
@@ -181,6 +184,16 @@ public final class PushServer implements AutoCloseable {
         /** This node's name; it prefixes every session id so a load balancer can route by it. */
         public Builder node(String node) {
             this.node = node;
+            return this;
+        }
+
+        /**
+         * Every node of the cluster, in the order of {@code cluster.nodes} (the same on every node and
+         * in every application's push client): users are owned by consistent hashing over it. Default:
+         * this node alone.
+         */
+        public Builder nodes(List<String> nodes) {
+            this.nodes = List.copyOf(nodes);
             return this;
         }
 

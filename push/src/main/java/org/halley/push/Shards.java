@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.halley.cluster.Owners;
 import org.halley.config.LimitsConfig;
 import org.halley.push.wire.Envelopes;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,7 @@ public final class Shards {
     private final LimitsConfig limits;
     private final Duration heartbeat;
     private final String node;
+    private final List<String> nodes;
     private final PushCounters counters = new PushCounters();
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
@@ -34,10 +36,10 @@ public final class Shards {
      * loop is a group of one).
      */
     public static Shards of(EventLoopGroup group, PushListener listener, LimitsConfig limits, Duration heartbeat, String node) {
-        return new Shards(group, listener, limits, heartbeat, node);
+        return new Shards(group, listener, limits, heartbeat, node, List.of(node));
     }
 
-    Shards(EventLoopGroup group, PushListener listener, LimitsConfig limits, Duration heartbeat, String node) {
+    Shards(EventLoopGroup group, PushListener listener, LimitsConfig limits, Duration heartbeat, String node, List<String> nodes) {
         List<Shard> list = new ArrayList<>();
         for (EventExecutor e : group) {
             list.add(new Shard(list.size(), (EventLoop) e, this));
@@ -47,6 +49,10 @@ public final class Shards {
         this.limits = limits;
         this.heartbeat = heartbeat;
         this.node = node;
+        this.nodes = List.copyOf(nodes);
+        if (!this.nodes.contains(node)) {
+            throw new IllegalArgumentException("node " + node + " is not in the cluster's nodes " + nodes);
+        }
     }
 
     /** The shard that owns session {@code id}: a hash of the id, so every request finds it. */
@@ -65,6 +71,16 @@ public final class Shards {
     /** This node's name: the prefix of every session id it creates. */
     public String node() {
         return node;
+    }
+
+    /** Every node of the cluster, in the configured order (just this one when alone). */
+    public List<String> nodes() {
+        return nodes;
+    }
+
+    /** The node that owns {@code user} ({@link Owners#nodeOfUser}): only it prebinds and pushes to the user. */
+    public String ownerOfUser(String user) {
+        return nodes.size() == 1 ? node : Owners.nodeOfUser(user, nodes);
     }
 
     PushListener listener() {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.halley.push.PushFixture.Created;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +84,34 @@ class PushApiIT {
         HttpResponse<String> other = push.post("/push/api/sessions/n7." + "Z".repeat(22) + "/events", "1", AUTH);
         assertThat(other.statusCode()).isEqualTo(421);
         assertThat(Transport.JSON.readTree(other.body()).get("node").asText()).isEqualTo("n7");
+    }
+
+    @Test
+    void aUserOfAnotherNodeIsMisdirectedToItsOwnerForPrebindAndEvents() throws Exception {
+        push.close();
+        List<String> nodes = List.of("n1", "n2", "n3");
+        push = new PushFixture("heartbeat: 5s", "linger: 5s", "n1", nodes);
+        // Pinned by the cluster rule (OwnersTest): over three nodes alice is n3's, bob n2's, carol n1's.
+        Map<String, String> owners = Map.of("alice", "n3", "bob", "n2", "carol", "n1");
+        for (Map.Entry<String, String> e : owners.entrySet()) {
+            assertThat(org.halley.cluster.Owners.nodeOfUser(e.getKey(), nodes)).isEqualTo(e.getValue());
+        }
+        for (String user : List.of("alice", "bob")) {
+            HttpResponse<String> bind = push.post("/push/api/sessions", "{\"user\":\"" + user + "\"}", AUTH);
+            assertThat(bind.statusCode()).as(bind.body()).isEqualTo(421);
+            JsonNode answer = Transport.JSON.readTree(bind.body());
+            assertThat(answer.get("error").asText()).isEqualTo("wrong-node");
+            assertThat(answer.get("node").asText()).isEqualTo(owners.get(user));
+            assertThat(answer.get("message").asText()).isEqualTo("this user belongs to node " + owners.get(user));
+            HttpResponse<String> event = push.post("/push/api/users/" + user + "/events", "1", AUTH);
+            assertThat(event.statusCode()).isEqualTo(421);
+            assertThat(Transport.JSON.readTree(event.body()).get("node").asText()).isEqualTo(owners.get(user));
+        }
+        assertThat(push.app.sessions).as("no session was created for another node's user").isEmpty();
+        Created mine = prebind("carol");
+        assertThat(mine.id()).startsWith("n1.");
+        assertThat(push.post("/push/api/users/carol/events", "1", AUTH).statusCode()).isEqualTo(202);
+        assertThat(push.server.counters().snapshot().misdirected()).isEqualTo(4);
     }
 
     @Test

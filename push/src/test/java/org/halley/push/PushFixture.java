@@ -33,6 +33,11 @@ final class PushFixture implements AutoCloseable {
     }
 
     PushFixture(String push, String limits, String node) throws ConfigException, InterruptedException {
+        this(push, limits, node, List.of(node));
+    }
+
+    /** Node {@code node} of a cluster of {@code nodes} (in order). */
+    PushFixture(String push, String limits, String node, List<String> nodes) throws ConfigException, InterruptedException {
         HalleyConfig c = ConfigLoader.parse("t.yaml", """
                 server:
                   port: 0
@@ -41,7 +46,7 @@ final class PushFixture implements AutoCloseable {
                 limits: {%s}
                 bridges: [{name: x, kind: irc, host: 127.0.0.1}]
                 """.formatted(ORIGIN, API_SECRET, push, limits));
-        server = PushServer.builder().server(c.server()).limits(c.limits()).node(node).listener(app).shards(2).build().start();
+        server = PushServer.builder().server(c.server()).limits(c.limits()).node(node).nodes(nodes).listener(app).shards(2).build().start();
         base = "http://127.0.0.1:" + server.port();
     }
 

@@ -258,12 +258,23 @@ class PushTransportsIT {
         assertThat(answered.get(1).get("seq").asLong()).isEqualTo(1);
     }
 
-    @Test
-    void aRequestForAnotherNodesSessionIsMisdirected() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void anotherNodesSessionIsMisdirectedOnEveryTransportAndInPosts(Transport t) throws Exception {
+        // What a browser meets when its session's node is down and the load balancer sends it
+        // elsewhere: 421 naming the owner (WebSocket: 4421 after the handshake), never a session.
         Created s = push.create();
         String other = "n2." + s.id().substring(3);
+        long before = push.server.counters().snapshot().misdirected();
+        Transport.Connection c = t.connect(push.http, push.server.port(), other, s.token(), 0);
+        int expected = t == Transport.WEBSOCKET ? 4421 : 421;
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.status == expected);
+        assertThat(c.received).isEmpty();
         HttpResponse<String> r = push.post("/push/send?session=" + other, "[]", Map.of("X-Halley-Token", s.token()));
         assertThat(r.statusCode()).isEqualTo(421);
-        assertThat(r.body()).contains("\"node\":\"n2\"");
+        assertThat(r.body()).contains("\"error\":\"wrong-node\"", "\"node\":\"n2\"");
+        assertThat(push.post("/push/close?session=" + other, "", Map.of("X-Halley-Token", s.token())).statusCode()).isEqualTo(421);
+        assertThat(push.server.counters().snapshot().misdirected()).isEqualTo(before + 3);
+        assertThat(push.server.counters().snapshot().forbidden()).isZero();
     }
 }

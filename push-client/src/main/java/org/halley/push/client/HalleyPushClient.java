@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.halley.cluster.Owners;
 
 /**
  * A client of Halley's application push API for a cluster: every call goes to the node that owns

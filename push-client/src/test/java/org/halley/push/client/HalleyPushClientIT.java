@@ -34,7 +34,7 @@ class HalleyPushClientIT {
                 server: {port: 0, push: {api-secret: %s}}
                 bridges: [{name: x, kind: irc, host: 127.0.0.1}]
                 """.formatted(SECRET));
-        return PushServer.builder().server(c.server()).limits(c.limits()).node(node).listener(new PushListener() {
+        return PushServer.builder().server(c.server()).limits(c.limits()).node(node).nodes(List.of("a", "b")).listener(new PushListener() {
             @Override
             public void opened(PushSession s) {
                 sessions.put(s.id(), s);
@@ -124,6 +124,26 @@ class HalleyPushClientIT {
                     assertThat(((PushApiException) e).status()).isEqualTo(421);
                     assertThat(((PushApiException) e).node()).hasValue("b");
                 });
+    }
+
+    @Test
+    void aClientWithTheNodesInAnotherOrderIsSentToEachUsersOwnerAndFollows() {
+        // The nodes hash users over [a, b]; this client over [b, a], so it asks the wrong node for
+        // every user whose index differs. That node names the owner (421) and the client follows.
+        HalleyPushClient reordered = HalleyPushClient.builder()
+                .node("b", URI.create("http://127.0.0.1:" + b.port()))
+                .node("a", URI.create("http://127.0.0.1:" + a.port()))
+                .secret(SECRET).build();
+        int followed = 0;
+        for (int i = 0; i < 6; i++) {
+            String user = "mover" + i;
+            String owner = client.nodeOfUser(user);
+            followed += reordered.nodeOfUser(user).equals(owner) ? 0 : 1;
+            HalleyPushClient.Prebound p = reordered.prebind(user).join();
+            assertThat(p.session()).as(user).startsWith(owner + ".");
+            assertThat(reordered.sendToUser(user, "1").join()).extracting(HalleyPushClient.Delivery::session).containsExactly(p.session());
+        }
+        assertThat(followed).as("users whose owner the reordered list gets wrong").isPositive();
     }
 
     @Test

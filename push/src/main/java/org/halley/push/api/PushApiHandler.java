@@ -48,6 +48,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code DELETE sessions/{id}[?reason=r]}: 200, 404 unknown
  * </ul>
  *
+ * <p>Each target has one owner node ({@link org.halley.cluster.Owners}): a session the node named in
+ * its id, a user the node chosen by consistent hashing over the cluster's node list. A node asked
+ * about another's target answers 421 with the owner's name and never forwards: so a user's
+ * prebound sessions and events all meet on one node, and nodes never talk to each other.
+ *
  * <p>Runs on the connection's loop; the work is handed to the shards, and the answer comes back
  * to the connection's loop. The connection is not moved: one API connection serves all shards.
  */
@@ -108,6 +113,9 @@ public final class PushApiHandler {
             HttpResponses.error(ctx, req, BAD_REQUEST, "bad-request", problem != null ? problem : "the body has only \"user\"");
             return false;
         }
+        if (misdirectedUser(ctx, req, user)) {
+            return false;
+        }
         String key = "user:" + user;
         String refused = sessions.admit(key);
         if (refused != null) {
@@ -146,6 +154,9 @@ public final class PushApiHandler {
         String problem = userProblem(user);
         if (problem != null) {
             HttpResponses.error(ctx, req, BAD_REQUEST, "bad-request", problem);
+            return false;
+        }
+        if (misdirectedUser(ctx, req, user)) {
             return false;
         }
         JsonNode event = body(ctx, req);
@@ -212,7 +223,19 @@ public final class PushApiHandler {
         if (node.equals(sessions.node())) {
             return false;
         }
-        HttpResponses.misdirected(ctx, req, node, new DefaultHttpHeaders());
+        sessions.counters().misdirected();
+        HttpResponses.misdirected(ctx, req, "session", node, new DefaultHttpHeaders());
+        return true;
+    }
+
+    /** Answers 421 when {@code user} belongs to another node of the cluster. */
+    private boolean misdirectedUser(ChannelHandlerContext ctx, FullHttpRequest req, String user) {
+        String owner = sessions.ownerOfUser(user);
+        if (owner.equals(sessions.node())) {
+            return false;
+        }
+        sessions.counters().misdirected();
+        HttpResponses.misdirected(ctx, req, "user", owner, new DefaultHttpHeaders());
         return true;
     }
 

@@ -46,10 +46,13 @@ public final class HttpResponses {
         json(ctx, req, status, "{\"error\":" + quote(code) + ",\"message\":" + quote(message) + "}");
     }
 
-    /** 421: the session belongs to node {@code owner} (a load balancer routes by the id's prefix). */
-    public static void misdirected(ChannelHandlerContext ctx, HttpRequest req, String owner, HttpHeaders extra) {
-        json(ctx, req, HttpResponseStatus.MISDIRECTED_REQUEST, "{\"error\":\"wrong-node\",\"message\":\"this session belongs to node "
-                + owner + "\",\"node\":\"" + owner + "\"}", extra);
+    /**
+     * 421: the {@code what} ({@code session}, {@code user}) belongs to node {@code owner}: a load
+     * balancer routes a session by its id's prefix, an application a user by consistent hashing.
+     */
+    public static void misdirected(ChannelHandlerContext ctx, HttpRequest req, String what, String owner, HttpHeaders extra) {
+        json(ctx, req, HttpResponseStatus.MISDIRECTED_REQUEST, "{\"error\":\"wrong-node\",\"message\":\"this " + what
+                + " belongs to node " + owner + "\",\"node\":\"" + owner + "\"}", extra);
     }
 
     public static void send(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {

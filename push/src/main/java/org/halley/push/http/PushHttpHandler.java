@@ -234,6 +234,12 @@ public final class PushHttpHandler extends ChannelInboundHandlerAdapter {
         if (last == null) {
             return false;
         }
+        String id = param(uri, "session");
+        if (id != null && SessionIds.isWellFormed(id) && !SessionIds.node(id).equals(sessions.node())) {
+            sessions.counters().misdirected();
+            websocket.misdirected(ctx, req);
+            return true;
+        }
         String[] target = target(ctx, req, uri);
         if (target == null) {
             return false;
@@ -367,7 +373,8 @@ public final class PushHttpHandler extends ChannelInboundHandlerAdapter {
         }
         String owner = SessionIds.node(id);
         if (!owner.equals(sessions.node())) {
-            HttpResponses.misdirected(ctx, req, owner, cors(req));
+            sessions.counters().misdirected();
+            HttpResponses.misdirected(ctx, req, "session", owner, cors(req));
             return null;
         }
         return new String[] {id, token};

@@ -6,6 +6,11 @@ import org.halley.push.Cut;
 public final class WebSocketCloseCodes {
     /** Unknown session or wrong token: create a new session. */
     public static final int FORBIDDEN = 4403;
+    /**
+     * The session belongs to another node, which the load balancer could not reach (it is down):
+     * create a new session.
+     */
+    public static final int MISDIRECTED = 4421;
     /** Another connection of the session took over. */
     public static final int REPLACED = 4000;
     /** The session ended; a {@code close} message came first. */

@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * pings, the closing handshake, UTF-8 and frame checks), optional permessage-deflate with a bound
  * on the inflated size, aggregation of fragments up to {@code max-message-bytes}, then the
  * endpoint. An unknown session or wrong token still completes the handshake and is then closed with
- * 4403, because a browser cannot read the status of a refused handshake.
+ * 4403 (another node's session: 4421), because a browser cannot read the status of a refused
+ * handshake.
  */
 public final class WebSocketTransport {
     public static final String PATH = "/push/ws";
@@ -52,8 +53,19 @@ public final class WebSocketTransport {
      * session's shard loop; takes over the caller's reference to {@code req}.
      */
     public void upgrade0(ChannelHandlerContext ctx, FullHttpRequest req, @Nullable Session session, long last) {
-        ChannelHandler endpoint = session == null ? new Forbidden() : new WebSocketHandler(session, last, config, counters);
+        ChannelHandler endpoint = session == null
+                ? new Refused(WebSocketCloseCodes.FORBIDDEN, "forbidden")
+                : new WebSocketHandler(session, last, config, counters);
         install(ctx, req, PATH, config, endpoint);
+    }
+
+    /**
+     * Completes the handshake for a session of another node and closes with 4421: the load
+     * balancer could not reach that node (it is down) or routes wrongly, and a browser cannot read
+     * the status of a refused handshake. Any loop; takes over the caller's reference to {@code req}.
+     */
+    public void misdirected(ChannelHandlerContext ctx, FullHttpRequest req) {
+        install(ctx, req, PATH, config, new Refused(WebSocketCloseCodes.MISDIRECTED, "wrong node"));
     }
 
     /**
@@ -150,12 +162,20 @@ public final class WebSocketTransport {
         ctx.close();
     }
 
-    /** The endpoint for an unknown session or a wrong token. */
-    private static final class Forbidden extends ChannelInboundHandlerAdapter {
+    /** The endpoint for a session this node cannot serve: closes with {@code code} once open. */
+    private static final class Refused extends ChannelInboundHandlerAdapter {
+        private final int code;
+        private final String reason;
+
+        Refused(int code, String reason) {
+            this.code = code;
+            this.reason = reason;
+        }
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof HandshakeComplete) {
-                close(ctx, WebSocketCloseCodes.FORBIDDEN, "forbidden");
+                close(ctx, code, reason);
             }
             ReferenceCountUtil.release(evt);
         }
