@@ -135,8 +135,9 @@ public final class ConfigLoader {
         ServerConfig server(YamlMap m) {
             String bind = m.get("bind").checked("127.0.0.1", ConfigLoader::hostProblem);
             int port = m.get("port").port(8080, true);
+            Optional<TlsConfig> tls = tls(m.map("tls"));
             YamlValue urlValue = m.get("public-url");
-            URI publicUrl = URI.create("http://localhost:" + (port == 0 ? 8080 : port));
+            URI publicUrl = URI.create((tls.isPresent() ? "https" : "http") + "://localhost:" + (port == 0 ? 8080 : port));
             String url = urlValue.checked(null, ConfigLoader::urlProblem);
             if (url != null) {
                 publicUrl = URI.create(url);
@@ -151,7 +152,32 @@ public final class ConfigLoader {
                     .strings(List.of(), ConfigLoader::ipRangeProblem)
                     .stream().map(IpRange::parse).toList();
             m.finish();
-            return new ServerConfig(bind, port, publicUrl, origins, push, proxies);
+            return new ServerConfig(bind, port, publicUrl, origins, push, proxies, tls);
+        }
+
+        Optional<TlsConfig> tls(YamlMap m) {
+            if (!m.present()) {
+                m.finish();
+                return Optional.empty();
+            }
+            String cert = m.get("certificate").required();
+            if (cert != null) {
+                String problem = pemProblem(cert, "CERTIFICATE");
+                if (problem != null) {
+                    m.get("certificate").error(problem);
+                    cert = null;
+                }
+            }
+            String key = m.get("key").required();
+            if (key != null) {
+                String problem = pemProblem(key, "PRIVATE KEY");
+                if (problem != null) {
+                    m.get("key").error(problem);
+                    key = null;
+                }
+            }
+            m.finish();
+            return cert == null || key == null ? Optional.empty() : Optional.of(new TlsConfig(Path.of(cert), Path.of(key)));
         }
 
         PushConfig push(YamlMap m) {
@@ -554,6 +580,41 @@ public final class ConfigLoader {
             return "'" + file + "' cannot be read by this user";
         }
         return null;
+    }
+
+    /**
+     * Checks that {@code file} is a readable PEM file whose first block is {@code label} (the key:
+     * unencrypted PKCS#8, which the JDK reads without extra libraries), so a wrong file stops
+     * start-up with its position rather than failing at the first TLS handshake.
+     */
+    static String pemProblem(String file, String label) {
+        String problem = readableFileProblem(file);
+        if (problem != null) {
+            return problem;
+        }
+        String head;
+        try (java.io.InputStream in = Files.newInputStream(Path.of(file))) {
+            head = new String(in.readNBytes(64 * 1024), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return "'" + file + "' cannot be read: " + e.getMessage();
+        }
+        java.util.regex.Matcher m = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----").matcher(head);
+        if (!m.find()) {
+            return "'" + file + "' is not a PEM file (no -----BEGIN " + label + "----- line)";
+        }
+        String found = m.group(1);
+        if (found.equals(label)) {
+            return null;
+        }
+        if (label.equals("PRIVATE KEY") && (found.equals("RSA PRIVATE KEY") || found.equals("EC PRIVATE KEY"))) {
+            return "'" + file + "' holds a traditional-format key (" + found + "); Halley reads PKCS#8: convert it with "
+                    + "`openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key.pem`";
+        }
+        if (label.equals("PRIVATE KEY") && found.equals("ENCRYPTED PRIVATE KEY")) {
+            return "'" + file + "' is encrypted; give the unencrypted PKCS#8 key (`openssl pkcs8 -topk8 -nocrypt`) "
+                    + "and let only Halley's user read it";
+        }
+        return "'" + file + "' holds a " + found + " block, not a " + label;
     }
 
     private static final Pattern IDENT_TEMPLATE = Pattern.compile("([A-Za-z0-9_.-]|\\{hex-ip})+");

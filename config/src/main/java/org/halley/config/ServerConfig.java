@@ -3,6 +3,7 @@ package org.halley.config;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The HTTP side: where Halley listens and which pages may talk to it.
@@ -14,9 +15,11 @@ import java.util.Objects;
  * @param push transport settings of the push core
  * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed: the browser's address is
  *     the right-most hop that is not one of them (empty: the TCP peer is the browser)
+ * @param tls the certificate and key when Halley serves HTTPS itself; empty for plain HTTP
  */
 public record ServerConfig(
-        String bind, int port, URI publicUrl, List<String> allowedOrigins, PushConfig push, List<IpRange> trustedProxies) {
+        String bind, int port, URI publicUrl, List<String> allowedOrigins, PushConfig push, List<IpRange> trustedProxies,
+        Optional<TlsConfig> tls) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -27,5 +30,6 @@ public record ServerConfig(
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(push, "push");
         trustedProxies = List.copyOf(trustedProxies);
+        Objects.requireNonNull(tls, "tls");
     }
 }

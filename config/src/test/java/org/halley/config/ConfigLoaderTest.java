@@ -474,6 +474,39 @@ class ConfigLoaderTest {
                 .isEqualTo("halley.yaml:1:28: server.trusted-proxies[0]: '10.0.0.0/33' has a bad prefix length (0-32)");
     }
 
+    @Test
+    void tlsTakesAPemCertificateAndPkcs8KeyAndMakesThePublicUrlHttps(@TempDir Path dir) throws IOException, ConfigException {
+        Path cert = Files.writeString(dir.resolve("fullchain.pem"), "-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n");
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----\n");
+        HalleyConfig c = ConfigLoader.parse("halley.yaml", "server:\n  port: 8443\n  tls: {certificate: %s, key: %s}\n".formatted(cert, key) + MINIMAL);
+        assertThat(c.server().tls()).hasValue(new TlsConfig(cert, key));
+        assertThat(c.server().publicUrl()).hasToString("https://localhost:8443");
+        assertThat(c.server().allowedOrigins()).containsExactly("https://localhost:8443");
+        assertThat(ConfigLoader.parse("halley.yaml", MINIMAL).server().tls()).isEmpty();
+    }
+
+    @Test
+    void tlsFilesThatCannotServeAreNamedWithWhatToDo(@TempDir Path dir) throws IOException {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n");
+        Path rsa = Files.writeString(dir.resolve("rsa.pem"), "-----BEGIN RSA PRIVATE KEY-----\n");
+        Path encrypted = Files.writeString(dir.resolve("enc.pem"), "junk\n-----BEGIN ENCRYPTED PRIVATE KEY-----\n");
+        Path text = Files.writeString(dir.resolve("notes.txt"), "hello\n");
+        String tls = "server:\n  tls:\n    certificate: %s\n    key: %s\n" + MINIMAL;
+        assertThat(error(tls.formatted(cert, rsa))).isEqualTo("halley.yaml:4:5: server.tls.key: '" + rsa
+                + "' holds a traditional-format key (RSA PRIVATE KEY); Halley reads PKCS#8: convert it with "
+                + "`openssl pkcs8 -topk8 -nocrypt -in " + rsa + " -out key.pem`");
+        assertThat(error(tls.formatted(cert, encrypted))).isEqualTo("halley.yaml:4:5: server.tls.key: '" + encrypted
+                + "' is encrypted; give the unencrypted PKCS#8 key (`openssl pkcs8 -topk8 -nocrypt`) and let only Halley's user read it");
+        assertThat(error(tls.formatted(key, key))).isEqualTo("halley.yaml:3:5: server.tls.certificate: '"
+                + key + "' holds a PRIVATE KEY block, not a CERTIFICATE");
+        assertThat(error(tls.formatted(text, key))).isEqualTo("halley.yaml:3:5: server.tls.certificate: '" + text
+                + "' is not a PEM file (no -----BEGIN CERTIFICATE----- line)");
+        assertThat(error(tls.formatted(dir.resolve("missing.pem"), key)))
+                .startsWith("halley.yaml:3:5: server.tls.certificate: '" + dir.resolve("missing.pem") + "' is not a file");
+        assertThat(error("server:\n  tls: {certificate: %s}\n".formatted(cert) + MINIMAL)).isEqualTo("halley.yaml:2:8: server.tls.key: missing; this field is required");
+    }
+
     static Stream<Path> examples() throws IOException {
         return Files.list(Path.of("examples")).filter(p -> p.toString().endsWith(".yaml")).sorted();
     }

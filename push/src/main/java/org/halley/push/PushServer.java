@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -34,6 +35,7 @@ import org.halley.push.http.HttpResponses;
 import org.halley.push.http.Origins;
 import org.halley.push.http.PushHttpHandler;
 import org.halley.push.transport.websocket.WebSocketTransport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +51,12 @@ public final class PushServer implements AutoCloseable {
     private final EventLoopGroup acceptor;
     private final EventLoopGroup loops;
     private final Shards shards;
+    private final @Nullable SslContext tls;
     private Channel serverChannel;
 
     private PushServer(Builder b) {
         this.b = b;
+        this.tls = b.server.tls().map(ServerTls::context).orElse(null); // first: a bad pair stops us before any thread
         this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("push-accept"), NioIoHandler.newFactory());
         int n = b.shards > 0 ? b.shards
                 : b.server.push().shards() > 0 ? b.server.push().shards() : Runtime.getRuntime().availableProcessors();
@@ -82,6 +86,9 @@ public final class PushServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 // Events written by several tasks of one loop turn leave in one write
                                 // (one system call); flushes wait for the end of a read batch.
