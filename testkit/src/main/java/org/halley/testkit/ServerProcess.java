@@ -24,13 +24,19 @@ public class ServerProcess implements AutoCloseable {
         this.command = List.copyOf(command);
     }
 
+    /** Variables added to the server's environment (none by default). */
+    protected java.util.Map<String, String> environment() {
+        return java.util.Map.of();
+    }
+
     protected void startProcess() {
         try {
-            process = new ProcessBuilder(command)
+            ProcessBuilder b = new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+            b.environment().putAll(environment());
+            process = b.start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name + ": " + command, e);
         }

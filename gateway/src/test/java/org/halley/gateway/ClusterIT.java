@@ -1,0 +1,390 @@
+package org.halley.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.halley.push.client.HalleyPushClient;
+import org.halley.testkit.BrowserFixture;
+import org.halley.testkit.HaproxyFixture;
+import org.halley.testkit.NgircdFixture;
+import org.halley.testkit.RawIrcClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The share-nothing cluster as deploy/ ships it, with real parts only: ngircd, three Halley
+ * processes (the real jar) and HAProxy running deploy/haproxy/haproxy.cfg; three people in
+ * headless Chromium on the chat page (over WebSocket, XHR streaming and long polling), a plain IRC
+ * client in their channel, protocol-level WebSocket sessions, and an application pushing with
+ * {@link HalleyPushClient}. The tests run in order, as one story: sessions spread and stay on
+ * their node; pushes to users find their node; a node is killed and only its people move, within
+ * seconds; it comes back and takes new sessions.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String CHANNEL = "#cluster";
+    private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static NgircdFixture irc;
+    private static HalleyCluster cluster;
+    private static RawIrcClient watcher;
+    private static HalleyPushClient push;
+    private static final List<Person> people = new ArrayList<>();
+    /** One protocol-level WebSocket session on each node, held through the whole story. */
+    private static final Map<String, PushProbe> probes = new TreeMap<>();
+    private static String killed;
+
+    /** Someone in Chromium on the chat page, through the load balancer. */
+    record Person(String nick, String transport, BrowserFixture browser, ChatPage page) {
+        String session() {
+            watch();
+            return (String) page.js("return window.halleyClient.session && window.halleyClient.session.session");
+        }
+
+        String node() {
+            return HalleyCluster.nodeOf(session());
+        }
+
+        /** Records resets, link states and event types of the page's push client (again after a new client). */
+        void watch() {
+            page.js("""
+                    const w = window.__watch = window.__watch || {resets: [], states: [], events: [], clients: 0};
+                    const c = window.halleyClient;
+                    if (c && !c.__watched) {
+                      c.__watched = true; w.clients++;
+                      const r = c.onReset, s = c.onState, e = c.onEvent;
+                      c.onReset = d => { w.resets.push(JSON.stringify(d)); r(d); };
+                      c.onState = st => { w.states.push(st.name); s(st); };
+                      c.onEvent = (ev, seq) => { w.events.push(ev && ev.type); e(ev, seq); };
+                    }
+                    """);
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Object> watched(String what) {
+            watch();
+            return (List<Object>) page.js("return window.__watch." + what + ".slice()");
+        }
+
+        String state() {
+            return (String) page.js("return window.halleyClient.state.name");
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        irc = NgircdFixture.start(NgircdFixture.Options.DEFAULTS.withoutPenalties());
+        cluster = new HalleyCluster("""
+                  - name: demo
+                    kind: irc
+                    host: 127.0.0.1
+                    port: %d
+                    tls: false
+                    admission: {connect-interval: 0ms}
+                    reconnect: {delay: 500ms}
+                """.formatted(irc.port()), "", List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        watcher = RawIrcClient.connect(irc.port(), "watcher");
+        watcher.join(CHANNEL);
+        push = HalleyPushClient.builder()
+                .node("n1", URI.create(cluster.nodeUrl("n1")))
+                .node("n2", URI.create(cluster.nodeUrl("n2")))
+                .node("n3", URI.create(cluster.nodeUrl("n3")))
+                .secret(HalleyCluster.API_SECRET)
+                .build();
+        // One after another, as people arrive: each lands on the node with the fewest connections.
+        String[][] who = {{"ann", "websocket"}, {"bob", "xhr-streaming"}, {"cyd", "long-polling"}};
+        for (String[] w : who) {
+            BrowserFixture browser = BrowserFixture.start();
+            ChatPage page = new ChatPage(browser);
+            Person p = new Person(w[0], w[1], browser, page);
+            people.add(p);
+            page.open(cluster.url + "/?network=demo&channels=" + URLEncoder.encode(CHANNEL, StandardCharsets.UTF_8)
+                    + "&nick=" + p.nick() + "&autoconnect=1&transport=" + p.transport());
+            page.awaitConversation(CHANNEL);
+            watcher.await(l -> l.startsWith(":" + p.nick() + "!") && l.contains(" JOIN "), WAIT);
+            p.watch();
+        }
+        while (probes.size() < HalleyCluster.NODES.size()) {
+            PushProbe probe = PushProbe.create(http, cluster.url);
+            if (probes.putIfAbsent(probe.node(), probe) != null) {
+                probe.abort();
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        for (Person p : people) {
+            p.browser().close();
+        }
+        probes.values().forEach(PushProbe::abort);
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (irc != null) {
+            irc.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void sessionsSpreadOverTheNodesAndEveryRequestReachesItsNode() throws Exception {
+        Map<String, List<String>> byNode = people.stream().collect(Collectors.groupingBy(Person::node,
+                Collectors.mapping(Person::nick, Collectors.toList())));
+        System.out.println("cluster: people by node " + byNode);
+        assertThat(byNode).as("three people arriving one after another are spread").hasSizeGreaterThanOrEqualTo(2);
+
+        List<PushProbe> arrivals = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            arrivals.add(PushProbe.create(http, cluster.url)); // each holds a connection, as a browser does
+        }
+        Map<String, Long> spread = arrivals.stream().collect(Collectors.groupingBy(PushProbe::node, TreeMap::new, Collectors.counting()));
+        System.out.println("cluster: 30 sessions by node " + spread);
+        assertThat(spread.keySet()).containsExactlyElementsOf(HalleyCluster.NODES);
+        assertThat(spread.values()).allMatch(n -> n >= 6);
+
+        // Talk both ways through every node.
+        for (Person p : people) {
+            p.page().type("hello from " + p.nick() + " on " + p.node());
+            watcher.await(l -> l.startsWith(":" + p.nick() + "!") && l.endsWith("PRIVMSG " + CHANNEL + " :hello from " + p.nick()
+                    + " on " + p.node()), WAIT);
+        }
+        watcher.say(CHANNEL, "hello everyone");
+        for (Person p : people) {
+            p.page().awaitMessage("watcher", "hello everyone");
+        }
+
+        arrivals.forEach(PushProbe::abort); // so HAProxy logs their WebSocket requests
+        Set<String> arrived = arrivals.stream().map(a -> a.session).collect(Collectors.toSet());
+        await().atMost(WAIT).until(() -> requestsWithSession().stream().filter(r -> arrived.contains(session(r.uri()))).count() == 30);
+        List<HaproxyFixture.Request> requests = requestsWithSession();
+        for (HaproxyFixture.Request r : requests) {
+            assertThat(r.server()).as("the node of %s %s", r.method(), r.uri()).isEqualTo(HalleyCluster.nodeOf(session(r.uri())));
+            assertThat(r.status()).as("%s %s", r.method(), r.uri()).isNotIn(403, 421, 502, 503);
+        }
+        Set<String> kinds = requests.stream().map(r -> r.method() + " " + r.uri().replaceFirst("\\?.*", "")).collect(Collectors.toSet());
+        System.out.println("cluster: " + requests.size() + " requests with a session, all on their node: " + kinds);
+        assertThat(kinds).contains("GET /push/ws", "POST /push/send");
+        for (Person p : people) {
+            assertThat(p.watched("resets")).as("%s was never reset", p.nick()).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aPushToAUserIsDeliveredWhicheverNodeTheApplicationAsks() throws Exception {
+        HalleyPushClient stale = HalleyPushClient.builder()
+                .node("n3", URI.create(cluster.nodeUrl("n3")))
+                .node("n1", URI.create(cluster.nodeUrl("n1")))
+                .node("n2", URI.create(cluster.nodeUrl("n2")))
+                .secret(HalleyCluster.API_SECRET)
+                .build();
+        for (String owner : HalleyCluster.NODES) {
+            String user = HalleyCluster.userOn(owner, "member-");
+            HalleyPushClient.Prebound bound = push.prebind(user).join();
+            assertThat(HalleyCluster.nodeOf(bound.session())).isEqualTo(owner);
+            PushProbe page = PushProbe.of(bound.session(), bound.token(), cluster.url); // the user's page, through the balancer
+            page.connect(http, 0);
+            assertThat(page.controls).contains("hello");
+            int expected = 0;
+            for (String asked : HalleyCluster.NODES) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.nodeUrl(asked) + "/push/api/users/" + user
+                        + "/events")).header("Authorization", "Bearer " + HalleyCluster.API_SECRET)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"via\":\"" + asked + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                if (asked.equals(owner)) {
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+                    expected++;
+                } else {
+                    assertThat(r.statusCode()).as("%s asked about %s's user", asked, owner).isEqualTo(421);
+                    assertThat(PushProbe.JSON.readTree(r.body()).get("node").asText()).isEqualTo(owner);
+                }
+            }
+            assertThat(push.sendToUser(user, "{\"via\":\"client\"}").join()).hasSize(1);
+            // An application server whose node list is in another order (a stale config) asks the
+            // wrong node first; that node names the owner and the client follows.
+            assertThat(stale.nodeOfUser(user)).isNotEqualTo(owner);
+            assertThat(stale.sendToUser(user, "{\"via\":\"stale\"}").join()).hasSize(1);
+            expected += 2;
+            int n = expected;
+            await().atMost(WAIT).until(() -> page.seqs.size() == n);
+            assertThat(page.inOrderWithoutGaps()).isTrue();
+            page.abort();
+        }
+
+        // A real browser with a prebound session: the page of a logged-in user, through HAProxy.
+        String user = HalleyCluster.userOn("n2", "browser-");
+        HalleyPushClient.Prebound bound = push.prebind(user).join();
+        ChatPage page = people.get(0).page();
+        Object live = page.driver().executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const session = {session: arguments[0], token: arguments[1], heartbeat: arguments[2]};
+                import('/halley.js').then(m => {
+                  window.__pushed = [];
+                  const c = window.__prebound = new m.HalleyClient({session, onEvent: e => window.__pushed.push(e),
+                    onState: s => { if (s.name === 'live') done(s.transport); }});
+                  c.start();
+                });
+                """, bound.session(), bound.token(), bound.heartbeatMillis());
+        assertThat(live).isEqualTo("websocket");
+        assertThat(push.sendToUser(user, "{\"mail\":3}").join()).hasSize(1);
+        page.until("the push reached the browser", () -> "[{\"mail\":3}]".equals(page.js("return JSON.stringify(window.__pushed)")));
+        page.js("window.__prebound.stop()");
+    }
+
+    @Test
+    @Order(3)
+    void aKilledNodeMovesOnlyItsOwnPeopleAndTheyAreBackWithinSeconds() throws Exception {
+        // Kill the node of the person on XHR streaming, unless everyone shares it.
+        Map<String, String> before = new HashMap<>();
+        people.forEach(p -> before.put(p.nick(), p.session()));
+        killed = people.get(1).node();
+        if (people.stream().allMatch(p -> p.node().equals(killed))) {
+            throw new AssertionError("everyone is on " + killed + ": no one would be left to watch");
+        }
+        List<Person> moved = people.stream().filter(p -> p.node().equals(killed)).toList();
+        List<Person> stayed = people.stream().filter(p -> !p.node().equals(killed)).toList();
+        Map<String, Integer> statesBefore = new HashMap<>();
+        stayed.forEach(p -> statesBefore.put(p.nick(), p.watched("states").size()));
+        int watcherLines = watcher.lines().size();
+
+        // Events flow to every probe through the kill: the survivors must see each one, in order.
+        Map<String, AtomicLong> accepted = new HashMap<>();
+        probes.keySet().forEach(n -> accepted.put(n, new AtomicLong()));
+        Thread sender = Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                for (PushProbe probe : probes.values()) {
+                    try {
+                        push.sendToSession(probe.session, "{\"tick\":1}").join();
+                        accepted.get(probe.node()).incrementAndGet();
+                    } catch (RuntimeException e) {
+                        // the killed node's probe: refused or unreachable
+                    }
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        Thread.sleep(1000);
+
+        long t0 = System.nanoTime();
+        cluster.node(killed).kill(); // SIGKILL: no goodbye to anyone
+        Map<String, Long> backAfterMillis = new TreeMap<>();
+        for (Person p : moved) {
+            p.page().until(p.nick() + " has a live session on another node", WAIT, () -> {
+                String s = p.session();
+                return s != null && !HalleyCluster.nodeOf(s).equals(killed) && "live".equals(p.state());
+            });
+            await().atMost(WAIT).until(() -> linesSince(watcherLines).stream()
+                    .anyMatch(l -> l.startsWith(":" + p.nick() + "!") && l.contains(" JOIN ")));
+            backAfterMillis.put(p.nick(), (System.nanoTime() - t0) / 1_000_000);
+            assertThat(p.watched("resets")).as("%s was told (reset)", p.nick()).anySatisfy(r -> assertThat(r).asString()
+                    .contains("\"renewed\":true"));
+            p.page().awaitConversation(CHANNEL);
+        }
+        System.out.println("cluster: killed " + killed + "; back in " + CHANNEL + " with their nick after (ms) " + backAfterMillis);
+        assertThat(backAfterMillis.values()).allMatch(ms -> ms < 20_000);
+
+        Thread.sleep(2000); // time for anything wrong to show
+        sender.interrupt();
+        sender.join();
+        Thread.sleep(500);
+        for (Person p : stayed) {
+            assertThat(p.session()).as("%s keeps the session", p.nick()).isEqualTo(before.get(p.nick()));
+            assertThat(p.watched("resets")).as("%s was never reset", p.nick()).isEmpty();
+            assertThat(p.watched("states").subList(statesBefore.get(p.nick()), p.watched("states").size()))
+                    .as("%s's connection was never touched", p.nick()).isEmpty();
+        }
+        List<String> after = linesSince(watcherLines);
+        for (Person p : stayed) {
+            assertThat(after).as("%s's IRC connection is untouched", p.nick())
+                    .noneMatch(l -> l.startsWith(":" + p.nick() + "!") && (l.contains(" QUIT ") || l.contains(" JOIN ") || l.contains(" PART ")));
+        }
+        for (Map.Entry<String, PushProbe> e : probes.entrySet()) {
+            PushProbe probe = e.getValue();
+            if (e.getKey().equals(killed)) {
+                assertThat(probe.closes).as("the killed node's probe lost its connection").isNotEmpty();
+                probe.connect(http, probe.last()); // its resume lands on a live node, which cannot serve it
+                assertThat(probe.closes).last().isEqualTo(4421);
+            } else {
+                assertThat(probe.closes).as("probe on %s", e.getKey()).isEmpty();
+                assertThat(probe.controls).as("probe on %s", e.getKey()).filteredOn(c -> !c.equals("hb")).containsExactly("hello");
+                assertThat(probe.inOrderWithoutGaps()).as("probe on %s", e.getKey()).isTrue();
+                assertThat((long) probe.seqs.size()).as("every event accepted for the probe on %s arrived", e.getKey())
+                        .isEqualTo(accepted.get(e.getKey()).get());
+            }
+        }
+        watcher.say(CHANNEL, "after the crash");
+        for (Person p : people) {
+            p.page().awaitMessage("watcher", "after the crash");
+            p.page().type(p.nick() + " still here");
+            watcher.await(l -> l.startsWith(":" + p.nick() + "!") && l.endsWith(":" + p.nick() + " still here"), WAIT);
+            p.page().assertNoErrors();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aRestartedNodeIsTakenBackAndGetsNewSessions() throws Exception {
+        cluster.node(killed).startAgain();
+        cluster.awaitState(killed, 2);
+        PushProbe probe = null;
+        for (int i = 0; i < 10 && (probe == null || !probe.node().equals(killed)); i++) {
+            if (probe != null) {
+                probe.abort();
+            }
+            probe = PushProbe.create(http, cluster.url);
+        }
+        assertThat(probe.node()).as("the emptiest node, back, gets the next new session").isEqualTo(killed);
+        probes.put(killed, probe).abort();
+        JsonNode pushed = PushProbe.JSON.readTree("{\"back\":true}");
+        assertThat(push.sendToSession(probe.session, pushed.toString()).join()).isEqualTo(1);
+        PushProbe p = probe;
+        await().atMost(WAIT).until(() -> p.events.contains(pushed));
+    }
+
+    private static List<String> linesSince(int from) {
+        List<String> all = watcher.lines();
+        return all.subList(from, all.size());
+    }
+
+    private static List<HaproxyFixture.Request> requestsWithSession() {
+        return cluster.lb.requests().stream().filter(r -> r.uri().contains("session=")).toList();
+    }
+
+    private static String session(String uri) {
+        for (String kv : URI.create(uri).getRawQuery().split("&")) {
+            if (kv.startsWith("session=")) {
+                return kv.substring(8);
+            }
+        }
+        throw new AssertionError("no session in " + uri);
+    }
+}
