@@ -63,6 +63,45 @@ public final class NginxFixture extends ServerProcess {
         }
     }
 
+    /**
+     * Starts nginx with {@code http} as the body of its {@code http { }} block, given the fixture's
+     * directory (for included files) and listening on {@code port} (which {@code http} must say):
+     * for testing whole configurations such as deploy/nginx/.
+     */
+    public static NginxFixture startHttp(int port, java.util.function.Function<Path, String> http) {
+        Path nginx = Binaries.require("nginx", "/usr/sbin/nginx");
+        try {
+            Path dir = Files.createTempDirectory("halley-nginx-");
+            Files.writeString(dir.resolve("nginx.conf"), """
+                    daemon off;
+                    master_process off;
+                    worker_processes 1;
+                    pid %1$s/nginx.pid;
+                    error_log %1$s/error.log warn;
+                    events { worker_connections 1024; }
+                    http {
+                      access_log %1$s/access.log;
+                      client_body_temp_path %1$s/client_body;
+                      proxy_temp_path %1$s/proxy;
+                      fastcgi_temp_path %1$s/fastcgi;
+                      uwsgi_temp_path %1$s/uwsgi;
+                      scgi_temp_path %1$s/scgi;
+                    %2$s
+                    }
+                    """.formatted(dir, http.apply(dir)));
+            NginxFixture f = new NginxFixture(dir, nginx, port);
+            f.startProcess();
+            Ports.awaitListening(port, Duration.ofSeconds(10), f.process(), "nginx (" + f.log() + ", " + dir.resolve("error.log") + ")");
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
     public int port() {
         return port;
     }
