@@ -1,6 +1,7 @@
 package org.halley.config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,9 +15,13 @@ import java.util.Objects;
  * @param push transport settings of the push core
  * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed: the browser's address is
  *     the right-most hop that is not one of them (empty: the TCP peer is the browser)
+ * @param drain how Halley stops on SIGTERM
+ * @param probeInterval how often each network without a connected person is probed (a TCP connect)
+ *     for readiness
  */
 public record ServerConfig(
-        String bind, int port, URI publicUrl, List<String> allowedOrigins, PushConfig push, List<IpRange> trustedProxies) {
+        String bind, int port, URI publicUrl, List<String> allowedOrigins, PushConfig push, List<IpRange> trustedProxies,
+        DrainConfig drain, Duration probeInterval) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -27,5 +32,9 @@ public record ServerConfig(
         allowedOrigins = List.copyOf(allowedOrigins);
         Objects.requireNonNull(push, "push");
         trustedProxies = List.copyOf(trustedProxies);
+        Objects.requireNonNull(drain, "drain");
+        if (probeInterval.isNegative() || probeInterval.isZero()) {
+            throw new IllegalArgumentException("probeInterval: " + probeInterval + " (expected: > 0)");
+        }
     }
 }

@@ -18,15 +18,19 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.halley.config.LimitsConfig;
 import org.halley.config.PushConfig;
+import org.halley.push.api.ApiCallCounter;
 import org.halley.push.api.PushApiHandler;
+import org.jspecify.annotations.Nullable;
 import org.halley.push.http.PushObjectAggregator;
 import org.halley.config.ServerConfig;
 import org.halley.push.http.HttpResponses;
@@ -49,6 +53,7 @@ public final class PushServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final Shards shards;
     private Channel serverChannel;
+    private @Nullable PushApiHandler api;
 
     private PushServer(Builder b) {
         this.b = b;
@@ -69,6 +74,7 @@ public final class PushServer implements AutoCloseable {
         PushConfig push = b.server.push();
         WebSocketTransport websocket = new WebSocketTransport(push, shards.counters());
         PushApiHandler api = push.apiSecret().map(secret -> new PushApiHandler(shards, secret)).orElse(null);
+        this.api = api;
         ServerBootstrap boot = new ServerBootstrap()
                 .group(acceptor, loops)
                 .channel(NioServerSocketChannel.class)
@@ -120,6 +126,55 @@ public final class PushServer implements AutoCloseable {
     /** Sessions open now, on all shards. */
     public int sessions() {
         return shards.sessions();
+    }
+
+    /** The shards' own counts, summed: events and bytes, latency, connections by transport. Any thread. */
+    public ShardStats.Snapshot stats() {
+        return shards.stats();
+    }
+
+    /** Push-API answers by operation and status; empty when the API is off. Any thread. */
+    public java.util.Map<ApiCallCounter.Key, Long> apiCalls() {
+        PushApiHandler a = api;
+        return a == null ? java.util.Map.of() : a.calls().snapshot();
+    }
+
+    /** Tasks waiting on each shard's loop now (a loop that falls behind shows here first). Any thread. */
+    public int[] pendingTasks() {
+        int[] out = new int[shards.count()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = shards.get(i).loop() instanceof SingleThreadEventExecutor e ? e.pendingTasks() : -1;
+        }
+        return out;
+    }
+
+    /** Takes new limits at run time (see {@link Shards#limits(LimitsConfig)}). Any thread. */
+    public void limits(LimitsConfig limits) {
+        shards.limits(limits);
+    }
+
+    /** Refuses new sessions from now on (503 {@code draining}); sessions open now go on. Any thread. */
+    public void drain() {
+        shards.drain();
+    }
+
+    /**
+     * Ends every session because this server is going away: each browser is told to reconnect and
+     * lands, through the load balancer, on another node; the application hears {@code closed} with
+     * {@code going-away}. Completes with how many sessions were ended. Any thread.
+     */
+    public CompletableFuture<Integer> goAway() {
+        return shards.goAway();
+    }
+
+    /** Every session as an operator sees it (see {@link Shards#summaries()}). Any thread. */
+    public CompletableFuture<java.util.List<SessionSummary>> summaries() {
+        return shards.summaries();
+    }
+
+    /** Ends session {@code id} with {@code reason}; completes with whether it existed. Any thread. */
+    public CompletableFuture<Boolean> close(String id, String reason) {
+        return shards.close(id, reason);
     }
 
     /**
