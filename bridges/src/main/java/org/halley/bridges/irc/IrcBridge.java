@@ -110,6 +110,7 @@ public final class IrcBridge implements Bridge {
     }
 
     /** Connections open now (queued, connecting, connected or waiting to reconnect). */
+    @Override
     public int connections() {
         return open.size();
     }

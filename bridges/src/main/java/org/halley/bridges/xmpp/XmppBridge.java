@@ -101,6 +101,7 @@ public final class XmppBridge implements Bridge {
     }
 
     /** Connections open now. */
+    @Override
     public int connections() {
         return open.size();
     }
