@@ -22,6 +22,8 @@ import org.halley.bridges.Login;
 import org.halley.bridges.irc.IrcBridge;
 import org.halley.bridges.xmpp.XmppBridge;
 import org.halley.config.BridgeConfig;
+import org.halley.config.ConfigException;
+import org.halley.config.ConfigLoader;
 import org.halley.config.DrainConfig;
 import org.halley.config.HalleyConfig;
 import org.halley.config.IrcBridgeConfig;
@@ -68,6 +70,8 @@ public final class Gateway implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Readiness readiness;
+    private final HalleyMetrics metrics;
+    private final AdminHandler admin;
     private final PushServer push;
 
     private Gateway(HalleyConfig config, @Nullable Path configFile) {
@@ -79,9 +83,11 @@ public final class Gateway implements AutoCloseable {
         this.live = new AtomicReference<>(Live.of(config, bridges));
         this.configFile = configFile;
         this.readiness = new Readiness(this::config, states, draining::get);
+        this.metrics = new HalleyMetrics(this);
+        this.admin = new AdminHandler(this, metrics, () -> config().admin());
         StaticFiles files = StaticFiles.load();
         WebHandler web = new WebHandler(files, () -> live.get().networksJson(),
-                WebHandler.contentSecurityPolicy(config.server().publicUrl(), config.server().allowedOrigins()), this);
+                WebHandler.contentSecurityPolicy(config.server().publicUrl(), config.server().allowedOrigins()), this, admin);
         this.push = PushServer.builder()
                 .server(config.server())
                 .limits(config.limits())
@@ -98,6 +104,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts Halley with {@code config}, read from {@code file} (which a reload reads again). */
     public static Gateway start(HalleyConfig config, @Nullable Path file) throws InterruptedException {
+        LogSetup.apply(config.logging());
         Gateway g = new Gateway(config, file);
         g.push.start();
         g.readiness.start();
@@ -130,6 +137,10 @@ public final class Gateway implements AutoCloseable {
 
     BridgeStates states() {
         return states;
+    }
+
+    HalleyMetrics metrics() {
+        return metrics;
     }
 
     Readiness.Status readiness() {
@@ -217,6 +228,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         readiness.close();
+        admin.close();
         push.stop("shutdown", timeoutMillis); // ends every session left: each UserSession QUITs its networks
         bridges().values().forEach(Bridge::close);
         retired.forEach(Bridge::close);
@@ -227,8 +239,86 @@ public final class Gateway implements AutoCloseable {
      * Reads the config file again and applies what may change at run time (see {@link
      * ConfigReload}); a config with mistakes changes nothing. Any thread but an event loop.
      */
-    ConfigReload.Result reload(String why) {
-        return ConfigReload.Result.unsupported(why);
+    synchronized ConfigReload.Result reload(String why) {
+        if (configFile == null) {
+            return ConfigReload.Result.failed(List.of("Halley was started without a config file; nothing to reload"));
+        }
+        if (draining.get()) {
+            return ConfigReload.Result.failed(List.of("Halley is draining; not reloading"));
+        }
+        HalleyConfig next;
+        try {
+            next = ConfigLoader.load(configFile);
+        } catch (ConfigException e) {
+            metrics.reloadsFailed.increment();
+            log.warn("config reload ({}) refused, {} mistake(s); the config in force stays:\n{}", why, e.errors().size(), e.getMessage());
+            return ConfigReload.Result.failed(e.errors().stream().map(Object::toString).toList());
+        }
+        Live old = live.get();
+        ConfigReload.Plan plan = ConfigReload.plan(old.config(), next);
+        // First what can fail (a new XMPP bridge reads its CA file): nothing has changed yet.
+        Map<String, Bridge> fresh = new LinkedHashMap<>();
+        try {
+            for (BridgeConfig b : plan.added()) {
+                fresh.put(b.name(), newBridge(b));
+            }
+            for (BridgeConfig b : plan.replaced()) {
+                fresh.put(b.name(), newBridge(b));
+            }
+        } catch (RuntimeException e) {
+            fresh.values().forEach(Bridge::close);
+            metrics.reloadsFailed.increment();
+            log.warn("config reload ({}) refused: {}; the config in force stays", why, e.getMessage());
+            return ConfigReload.Result.failed(List.of(e.getMessage()));
+        }
+        for (BridgeConfig b : plan.changed()) {
+            switch (old.bridges().get(b.name())) {
+                case IrcBridge irc -> irc.reconfigure((IrcBridgeConfig) b);
+                case XmppBridge xmpp -> xmpp.reconfigure((XmppBridgeConfig) b);
+                default -> throw new IllegalStateException("unknown bridge " + b.name());
+            }
+        }
+        Map<String, Bridge> bridges = new LinkedHashMap<>();
+        for (BridgeConfig b : plan.effective().bridges()) {
+            Bridge kept = fresh.containsKey(b.name()) ? fresh.get(b.name()) : old.bridges().get(b.name());
+            bridges.put(b.name(), kept);
+            states.network(b.name());
+        }
+        live.set(Live.of(plan.effective(), bridges)); // the one swap
+        push.limits(plan.effective().limits());
+        LogSetup.apply(plan.effective().logging());
+        for (String name : plan.removed()) {
+            retire(old.bridges().get(name));
+        }
+        for (BridgeConfig b : plan.replaced()) {
+            retire(old.bridges().get(b.name()));
+        }
+        metrics.reloadsOk.increment();
+        metrics.configLoadedMillis = System.currentTimeMillis();
+        if (plan.nothing()) {
+            log.info("config reloaded ({}) from {}: nothing changed", why, configFile);
+        } else {
+            log.info("config reloaded ({}) from {}: applied {}; needs a restart: {}", why, configFile, plan.applied(),
+                    plan.needsRestart().isEmpty() ? "nothing" : plan.needsRestart());
+        }
+        return new ConfigReload.Result(true, plan.applied(), plan.needsRestart(), List.of());
+    }
+
+    /** A network no longer offered: closed once its last person has left (checked each second). */
+    private void retire(Bridge b) {
+        retired.add(b);
+        Thread.ofVirtual().name("halley-retire-" + b.name()).start(() -> {
+            try {
+                while (b.connections() > 0 && !closed.get()) {
+                    Thread.sleep(1_000);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            retired.remove(b);
+            b.close();
+            log.info("network {} (removed from the config) closed: its last person left", b.name());
+        });
     }
 
     static String version() {
@@ -314,6 +404,7 @@ public final class Gateway implements AutoCloseable {
         @Override
         public void closed(PushSession session, String reason) {
             log.info("session {} ended ({})", session.id(), reason);
+            metrics.ended(reason);
             ((UserSession) session.attachment()).ended(reason);
         }
     }

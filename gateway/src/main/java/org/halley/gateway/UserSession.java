@@ -31,6 +31,7 @@ final class UserSession {
     private final Executor ops;
     private final Map<String, BridgeConnection> connections = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<BridgeStates.State>> states = new ConcurrentHashMap<>();
+    private final Map<String, String> nicks = new ConcurrentHashMap<>(); // for operators: the nick on each network
     private volatile boolean ended;
 
     UserSession(PushSession push, Gateway gateway, Login.ClientAddress client, ExecutorService threads) {
@@ -44,13 +45,16 @@ final class UserSession {
         return push;
     }
 
-    /** The networks this person has a connection to, with each connection's state. */
-    Map<String, String> networks() {
-        Map<String, String> out = new java.util.TreeMap<>();
+    /** One of this person's connections, as an operator sees it. */
+    record NetworkView(String state, String nick) {}
+
+    /** The networks this person has a connection to: each connection's state and nick. */
+    Map<String, NetworkView> networks() {
+        Map<String, NetworkView> out = new java.util.TreeMap<>();
         connections.keySet().forEach(n -> {
             AtomicReference<BridgeStates.State> st = states.get(n);
             BridgeStates.State s = st == null ? null : st.get();
-            out.put(n, s == null ? "new" : s.label());
+            out.put(n, new NetworkView(s == null ? "new" : s.label(), nicks.getOrDefault(n, "")));
         });
         return out;
     }
@@ -142,7 +146,11 @@ final class UserSession {
         push.send(EventJson.encode(network, event), arrived);
         gateway.states().on(network, state, event);
         switch (event) {
-            case ChatEvent.Connected c -> log.info("session {} connected to {}", push.id(), network);
+            case ChatEvent.Connected c -> {
+                nicks.put(network, c.nick());
+                log.info("session {} connected to {}", push.id(), network);
+            }
+            case ChatEvent.NickChanged n when n.self() && n.channel().isEmpty() -> nicks.put(network, n.newNick());
             case ChatEvent.Disconnected d -> {
                 if (d.retryInMillis() > 0) {
                     log.info("session {} lost {} ({}); reconnecting in {} ms", push.id(), network, d.reason(), d.retryInMillis());

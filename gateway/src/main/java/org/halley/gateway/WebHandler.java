@@ -21,7 +21,7 @@ import org.halley.push.http.HttpResponses;
 /**
  * Everything outside {@code /push/}: the chat page and its assets, {@code /api/networks} for the
  * connect screen, {@code /healthz} and {@code /readyz}. Answers from memory, so it may run on any
- * event loop.
+ * event loop; {@code /metrics} and {@code /admin/} go to {@link AdminHandler}.
  */
 @ChannelHandler.Sharable
 final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -29,12 +29,14 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Supplier<String> networksJson;
     private final String csp;
     private final Gateway gateway;
+    private final AdminHandler admin;
 
-    WebHandler(StaticFiles files, Supplier<String> networksJson, String csp, Gateway gateway) {
+    WebHandler(StaticFiles files, Supplier<String> networksJson, String csp, Gateway gateway, AdminHandler admin) {
         this.files = files;
         this.networksJson = networksJson;
         this.csp = csp;
         this.gateway = gateway;
+        this.admin = admin;
     }
 
     /**
@@ -57,11 +59,15 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad-request", "malformed HTTP request");
             return;
         }
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (AdminHandler.handles(path)) {
+            admin.handle(ctx, req, path); // /metrics and /admin/...
+            return;
+        }
         if (!req.method().equals(HttpMethod.GET)) {
             HttpResponses.error(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "method", "use GET");
             return;
         }
-        String path = new QueryStringDecoder(req.uri()).path();
         switch (path) {
             case "/healthz" -> text(ctx, req, HttpResponseStatus.OK, "ok\n");
             case "/readyz" -> {

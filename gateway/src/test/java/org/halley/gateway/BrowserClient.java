@@ -40,8 +40,12 @@ final class BrowserClient {
     private WebSocket ws;
 
     BrowserClient(String base) {
+        this(base, base);
+    }
+
+    BrowserClient(String base, String origin) {
         this.base = base;
-        this.origin = base;
+        this.origin = origin;
     }
 
     /** POST /push/session; the response, whatever its status. */
