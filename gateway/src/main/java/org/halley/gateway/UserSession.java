@@ -95,8 +95,12 @@ final class UserSession {
             return;
         }
         switch (op) {
-            case ClientOp.Connect c -> connect(c);
+            case ClientOp.Connect c -> {
+                log.debug("session {}: connect to {}", push.id(), c.network());
+                connect(c);
+            }
             case ClientOp.Command c -> {
+                log.debug("session {}: {} on {}", push.id(), c.command().getClass().getSimpleName(), c.network()); // never its fields
                 BridgeConnection conn = connections.get(c.network());
                 if (conn == null) {
                     push.send(EventJson.problem(c.network(), "not-connected", "network", "not connected to " + c.network()));
