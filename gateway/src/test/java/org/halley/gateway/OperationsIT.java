@@ -269,4 +269,28 @@ class OperationsIT {
             assertThat(stays.ended).isFalse();
         }
     }
+
+    @Test
+    @Order(4)
+    void everyMetricIsDocumentedAndTheDashboardAsksOnlyForMetricsThatExist() throws Exception {
+        PrometheusText.Exposition m = scrape();
+        Path root = Path.of(System.getProperty("user.dir")).getParent(); // the gateway module's parent
+        String docs = Files.readString(root.resolve("docs/operations.md"));
+        for (String family : m.families().keySet()) {
+            if (family.startsWith("halley_")) {
+                assertThat(docs).as("docs/operations.md documents " + family).contains("`" + family + "`");
+            }
+        }
+        String dashboard = Files.readString(root.resolve("deploy/grafana/halley.json"));
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\b((?:halley|jvm|process)_[a-z_]+)\\b").matcher(dashboard);
+        java.util.Set<String> exposed = new java.util.HashSet<>();
+        m.families().values().forEach(f -> f.samples().forEach(x -> exposed.add(x.name())));
+        exposed.add("halley_push_api_requests_total"); // only once the API has been called (it has, in test 1)
+        int asked = 0;
+        while (names.find()) {
+            assertThat(exposed).as("the dashboard's " + names.group(1) + " is in the scrape").contains(names.group(1));
+            asked++;
+        }
+        assertThat(asked).isGreaterThan(40);
+    }
 }
