@@ -51,6 +51,8 @@ public final class Gateway implements AutoCloseable {
                 .node(config.cluster().node())
                 .listener(new Listener())
                 .application(() -> web)
+                // sessions-per-ip counts browsers, not the load balancer they all come through
+                .clientKey(c -> ClientAddresses.resolve(c.remote(), c.forwardedFor(), config.server().trustedProxies()).ip())
                 .build();
     }
 
