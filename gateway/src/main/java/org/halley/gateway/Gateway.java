@@ -94,6 +94,9 @@ public final class Gateway implements AutoCloseable {
                 .node(config.cluster().node())
                 .listener(new Listener())
                 .application(() -> web)
+                // sessions-per-ip counts browsers, not the load balancer they all come through (with
+                // the trusted proxies in force: a reload may change them)
+                .clientKey(c -> ClientAddresses.resolve(c.remote(), c.forwardedFor(), config().server().trustedProxies()).ip())
                 .build();
     }
 

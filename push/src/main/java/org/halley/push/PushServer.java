@@ -7,6 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
@@ -54,6 +57,8 @@ public final class PushServer implements AutoCloseable {
     private final Shards shards;
     private Channel serverChannel;
     private @Nullable PushApiHandler api;
+    /** Every accepted connection until it closes (the group forgets closed ones itself). */
+    private final ChannelGroup connections = new DefaultChannelGroup("push-connections", GlobalEventExecutor.INSTANCE);
 
     private PushServer(Builder b) {
         this.b = b;
@@ -86,6 +91,7 @@ public final class PushServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline()
                                 // Events written by several tasks of one loop turn leave in one write
                                 // (one system call); flushes wait for the end of a read batch.
@@ -194,6 +200,11 @@ public final class PushServer implements AutoCloseable {
             });
         }
         done.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        // Close every connection ourselves (idle keep-alive ones too) rather than count on the
+        // loops closing what is registered with them when they terminate: seen here, a browser's
+        // idle keep-alive connections stayed open after the loops had stopped, and its next
+        // request, sent on one of them, hung unread.
+        connections.close().await(timeoutMillis);
         acceptor.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS);
         loops.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS).await(timeoutMillis);
     }
