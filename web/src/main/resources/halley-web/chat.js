@@ -358,8 +358,7 @@ function onClosed(reason) {
 
 /**
  * A fresh session (the old one ended): connect every network again, resend what never went.
- * Starting is retried with a new client when it hangs (a request lost in a restart can wait for
- * minutes), with growing pauses.
+ * Starting is retried with a new client when it does not finish within 10 s, with growing pauses.
  */
 async function restartAll() {
   if (app.restarting) return;

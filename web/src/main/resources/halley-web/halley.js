@@ -6,6 +6,7 @@
 //   client.send({ op: 'say', network: 'demo', target: '#halley', text: 'hi' });
 
 const MAX_BACKOFF_MS = 30000;
+const SESSION_TIMEOUT_MS = 10000; // an unanswered session request is abandoned and tried again
 /** Best first. Streaming before long polling: a poll per message costs a round trip. */
 export const TRANSPORT_ORDER = ['websocket', 'sse', 'xhr-streaming', 'iframe', 'long-polling'];
 const STREAMING = new Set(['sse', 'xhr-streaming', 'iframe']);
@@ -73,6 +74,7 @@ export class HalleyClient {
 
   /** Ends the session on the server and stops. */
   stop() {
+    if (this.creating) this.creating.abort();
     this._clearTimers();
     this._drop();
     if (this.session) {
@@ -85,8 +87,12 @@ export class HalleyClient {
 
   async _createSession() {
     for (;;) {
+      // A request that gets no answer (lost in a server restart) must not hold the page forever:
+      // it is abandoned after SESSION_TIMEOUT_MS and tried again; stop() abandons it at once.
+      const ctrl = this.creating = new AbortController();
+      const timer = setTimeout(() => ctrl.abort(), SESSION_TIMEOUT_MS);
       try {
-        const res = await fetch(this.base + '/push/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+        const res = await fetch(this.base + '/push/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', signal: ctrl.signal });
         if (res.ok) {
           this.session = await res.json();
           this.last = 0;
@@ -94,7 +100,11 @@ export class HalleyClient {
         }
         if (res.status === 403) throw new Error((await res.json().catch(() => ({}))).message || 'refused');
       } catch (e) {
-        if (!(e instanceof TypeError)) throw e; // TypeError: the network; anything else is the server's no
+        if (this.state.name === 'closed') throw new Error('stopped');
+        // TypeError: the network; AbortError: no answer in time; anything else is the server's no
+        if (!(e instanceof TypeError) && !(e && e.name === 'AbortError')) throw e;
+      } finally {
+        clearTimeout(timer);
       }
       this.attempt++;
       await new Promise(r => this._later(r, false));

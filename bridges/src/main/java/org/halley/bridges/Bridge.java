@@ -16,6 +16,9 @@ public interface Bridge extends AutoCloseable {
      */
     BridgeConnection connect(Login login, ChatEventSink sink) throws CommandRejectedException;
 
+    /** Connections open now, in any state (a drain waits for this to reach 0). */
+    int connections();
+
     /** Closes every connection (QUIT) and frees the bridge's resources. */
     @Override
     void close();

@@ -128,8 +128,10 @@ public final class ConfigLoader {
             LimitsConfig limits = limits(root.map("limits"));
             List<BridgeConfig> bridges = bridges(root);
             ClusterConfig cluster = cluster(root.map("cluster"));
+            AdminConfig admin = admin(root.map("admin"));
+            LoggingConfig logging = logging(root.map("logging"));
             root.finish();
-            return new HalleyConfig(label, server, limits, bridges, cluster);
+            return new HalleyConfig(label, server, limits, bridges, cluster, admin, logging);
         }
 
         ServerConfig server(YamlMap m) {
@@ -151,8 +153,45 @@ public final class ConfigLoader {
             List<IpRange> proxies = m.get("trusted-proxies")
                     .strings(List.of(), ConfigLoader::ipRangeProblem)
                     .stream().map(IpRange::parse).toList();
+            DrainConfig drain = drain(m.map("drain"));
+            Duration probe = m.get("probe-interval").duration(Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(10));
             m.finish();
-            return new ServerConfig(bind, port, publicUrl, origins, push, proxies, tls);
+            return new ServerConfig(bind, port, publicUrl, origins, push, proxies, tls, drain, probe);
+        }
+
+        DrainConfig drain(YamlMap m) {
+            DrainConfig d = DrainConfig.DEFAULTS;
+            Duration delay = m.get("delay").duration(d.delay(), Duration.ZERO, Duration.ofMinutes(5));
+            YamlValue deadlineValue = m.get("deadline");
+            Duration deadline = deadlineValue.duration(d.deadline(), Duration.ofSeconds(1), Duration.ofMinutes(30));
+            if (deadline.compareTo(delay) <= 0) {
+                deadlineValue.error(YamlValue.human(deadline) + " is not longer than delay (" + YamlValue.human(delay)
+                        + "); the deadline counts from the signal, the delay included");
+                deadline = delay.plus(d.deadline());
+            }
+            String quit = m.get("quit-message").checked(d.quitMessage(), ConfigLoader::textProblem);
+            m.finish();
+            return new DrainConfig(delay, deadline, quit);
+        }
+
+        AdminConfig admin(YamlMap m) {
+            Optional<Secret> secret = Optional.ofNullable(m.get("secret").checked(null, ConfigLoader::apiSecretProblem))
+                    .filter(v -> !v.isEmpty())
+                    .map(Secret::new);
+            boolean protectMetrics = m.get("protect-metrics").bool(false);
+            if (protectMetrics && secret.isEmpty()) {
+                m.get("protect-metrics").error("needs admin.secret: /metrics would ask for a token that does not exist");
+            }
+            m.finish();
+            return new AdminConfig(secret, protectMetrics);
+        }
+
+        LoggingConfig logging(YamlMap m) {
+            LoggingConfig d = LoggingConfig.DEFAULTS;
+            LoggingConfig.Format format = m.get("format").oneOf(LoggingConfig.Format.class, d.format());
+            LoggingConfig.Level level = m.get("level").oneOf(LoggingConfig.Level.class, d.level());
+            m.finish();
+            return new LoggingConfig(format, level);
         }
 
         Optional<TlsConfig> tls(YamlMap m) {

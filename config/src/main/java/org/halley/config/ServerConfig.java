@@ -1,6 +1,7 @@
 package org.halley.config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,10 +17,13 @@ import java.util.Optional;
  * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed: the browser's address is
  *     the right-most hop that is not one of them (empty: the TCP peer is the browser)
  * @param tls the certificate and key when Halley serves HTTPS itself; empty for plain HTTP
+ * @param drain how Halley stops on SIGTERM
+ * @param probeInterval how often each network without a connected person is probed (a TCP connect)
+ *     for readiness
  */
 public record ServerConfig(
         String bind, int port, URI publicUrl, List<String> allowedOrigins, PushConfig push, List<IpRange> trustedProxies,
-        Optional<TlsConfig> tls) {
+        Optional<TlsConfig> tls, DrainConfig drain, Duration probeInterval) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -31,5 +35,9 @@ public record ServerConfig(
         Objects.requireNonNull(push, "push");
         trustedProxies = List.copyOf(trustedProxies);
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(drain, "drain");
+        if (probeInterval.isNegative() || probeInterval.isZero()) {
+            throw new IllegalArgumentException("probeInterval: " + probeInterval + " (expected: > 0)");
+        }
     }
 }

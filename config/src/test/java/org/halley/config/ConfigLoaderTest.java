@@ -215,6 +215,62 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void operationsSettingsHaveDefaults() throws ConfigException {
+        HalleyConfig c = ConfigLoader.parse("x.yaml", MINIMAL);
+        assertThat(c.server().drain()).isEqualTo(DrainConfig.DEFAULTS);
+        assertThat(c.server().drain().deadline()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(c.server().probeInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.admin()).isEqualTo(AdminConfig.DEFAULTS);
+        assertThat(c.logging()).isEqualTo(LoggingConfig.DEFAULTS);
+    }
+
+    @Test
+    void operationsSettingsTakeValues() throws ConfigException {
+        HalleyConfig c = ConfigLoader.parse("x.yaml", """
+                server:
+                  probe-interval: 2s
+                  drain:
+                    delay: 3s
+                    deadline: 45s
+                    quit-message: Moving you to another server
+                admin:
+                  secret: ${ADMIN:-admin-secret-0123456789}
+                  protect-metrics: true
+                logging:
+                  format: json
+                  level: debug
+                """ + MINIMAL);
+        assertThat(c.server().probeInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.server().drain()).isEqualTo(new DrainConfig(Duration.ofSeconds(3), Duration.ofSeconds(45),
+                "Moving you to another server"));
+        assertThat(c.admin().secret()).map(Secret::value).hasValue("admin-secret-0123456789");
+        assertThat(c.admin().protectMetrics()).isTrue();
+        assertThat(c.admin().toString()).doesNotContain("admin-secret").contains("***");
+        assertThat(c.logging()).isEqualTo(new LoggingConfig(LoggingConfig.Format.JSON, LoggingConfig.Level.DEBUG));
+    }
+
+    @Test
+    void operationsSettingsAreChecked() {
+        assertThat(error("server:\n  drain:\n    delay: 30s\n    deadline: 10s\n" + MINIMAL))
+                .isEqualTo("halley.yaml:4:5: server.drain.deadline: 10s is not longer than delay (30s); "
+                        + "the deadline counts from the signal, the delay included");
+        assertThat(error("server:\n  drain:\n    deadline: 2h\n" + MINIMAL))
+                .isEqualTo("halley.yaml:3:5: server.drain.deadline: 2h is out of range (1s to 30m)");
+        assertThat(error("server:\n  drain:\n    quit-message: \"a\\nb\"\n" + MINIMAL))
+                .isEqualTo("halley.yaml:3:5: server.drain.quit-message: contains a control character (\\u000a)");
+        assertThat(error("server:\n  probe-interval: 0s\n" + MINIMAL))
+                .isEqualTo("halley.yaml:2:3: server.probe-interval: 0s is out of range (100ms to 10m)");
+        assertThat(error("admin:\n  secret: short\n" + MINIMAL))
+                .startsWith("halley.yaml:2:3: admin.secret: is too short to be a secret");
+        assertThat(error("admin:\n  protect-metrics: true\n" + MINIMAL))
+                .isEqualTo("halley.yaml:2:3: admin.protect-metrics: needs admin.secret: /metrics would ask for a token that does not exist");
+        assertThat(error("logging:\n  format: xml\n" + MINIMAL))
+                .isEqualTo("halley.yaml:2:3: logging.format: 'xml' is not one of: text, json");
+        assertThat(error("logging:\n  levle: debug\n" + MINIMAL))
+                .startsWith("halley.yaml:2:3: logging.levle: unknown key; did you mean 'level'?");
+    }
+
+    @Test
     void originsMustBeExactOrigins() {
         assertThat(error("server:\n  allowed-origins: ['*']\n" + MINIMAL))
                 .startsWith("halley.yaml:2:21: server.allowed-origins[0]: '*' would let any web site open sessions");

@@ -58,13 +58,14 @@ public final class Main {
         }
         Gateway gateway;
         try {
-            gateway = Gateway.start(config);
+            gateway = Gateway.start(config, Path.of(args[1]));
         } catch (Exception e) {
             err.println("halley: could not start: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        ProcessSignals.install(gateway, stopped); // SIGTERM drains; SIGHUP reloads
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // any other way out: stop at once
             try {
                 gateway.close();
             } catch (InterruptedException e) {

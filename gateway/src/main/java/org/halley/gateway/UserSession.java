@@ -1,10 +1,12 @@
 package org.halley.gateway;
 
 import com.google.common.util.concurrent.MoreExecutors;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import org.halley.bridges.Bridge;
 import org.halley.bridges.BridgeConnection;
 import org.halley.bridges.ChatEvent;
@@ -24,20 +26,37 @@ final class UserSession {
     private static final Logger log = LoggerFactory.getLogger(UserSession.class);
 
     private final PushSession push;
-    private final Map<String, Bridge> bridges;
+    private final Gateway gateway;
     private final Login.ClientAddress client;
-    private final Map<String, String> quitMessages;
     private final Executor ops;
     private final Map<String, BridgeConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<BridgeStates.State>> states = new ConcurrentHashMap<>();
+    private final Map<String, String> nicks = new ConcurrentHashMap<>(); // for operators: the nick on each network
     private volatile boolean ended;
 
-    UserSession(PushSession push, Map<String, Bridge> bridges, Login.ClientAddress client, Map<String, String> quitMessages,
-            ExecutorService threads) {
+    UserSession(PushSession push, Gateway gateway, Login.ClientAddress client, ExecutorService threads) {
         this.push = push;
-        this.bridges = bridges;
+        this.gateway = gateway;
         this.client = client;
-        this.quitMessages = quitMessages;
         this.ops = MoreExecutors.newSequentialExecutor(threads);
+    }
+
+    PushSession push() {
+        return push;
+    }
+
+    /** One of this person's connections, as an operator sees it. */
+    record NetworkView(String state, String nick) {}
+
+    /** The networks this person has a connection to: each connection's state and nick. */
+    Map<String, NetworkView> networks() {
+        Map<String, NetworkView> out = new java.util.TreeMap<>();
+        connections.keySet().forEach(n -> {
+            AtomicReference<BridgeStates.State> st = states.get(n);
+            BridgeStates.State s = st == null ? null : st.get();
+            out.put(n, new NetworkView(s == null ? "new" : s.label(), nicks.getOrDefault(n, "")));
+        });
+        return out;
     }
 
     /** From the push core's loop: queue and return. */
@@ -45,11 +64,21 @@ final class UserSession {
         ops.execute(() -> handle(json));
     }
 
-    /** From the push core's loop: the browser session is over; leave every network. */
+    /**
+     * From the push core's loop: the browser session is over; leave every network (for a drain,
+     * with the drain's QUIT message).
+     */
     void ended(String reason) {
         ended = true;
+        boolean drain = reason.equals(org.halley.push.Session.GOING_AWAY);
         ops.execute(() -> {
-            connections.forEach((network, c) -> c.close(quitMessage(network)));
+            connections.forEach((network, c) -> {
+                c.close(drain ? gateway.config().server().drain().quitMessage() : gateway.quitMessage(network));
+                AtomicReference<BridgeStates.State> st = states.get(network);
+                if (st != null) {
+                    gateway.states().gone(network, st);
+                }
+            });
             connections.clear();
         });
     }
@@ -66,8 +95,12 @@ final class UserSession {
             return;
         }
         switch (op) {
-            case ClientOp.Connect c -> connect(c);
+            case ClientOp.Connect c -> {
+                log.debug("session {}: connect to {}", push.id(), c.network());
+                connect(c);
+            }
             case ClientOp.Command c -> {
+                log.debug("session {}: {} on {}", push.id(), c.command().getClass().getSimpleName(), c.network()); // never its fields
                 BridgeConnection conn = connections.get(c.network());
                 if (conn == null) {
                     push.send(EventJson.problem(c.network(), "not-connected", "network", "not connected to " + c.network()));
@@ -83,10 +116,11 @@ final class UserSession {
     }
 
     private void connect(ClientOp.Connect c) {
+        Map<String, Bridge> bridges = gateway.bridges();
         Bridge bridge = bridges.get(c.network());
         if (bridge == null) {
             push.send(EventJson.problem(c.network(), "unknown-network", "network",
-                    "no network called '" + c.network() + "' (choose one of " + bridges.keySet() + ")"));
+                    "no network called '" + c.network() + "' (choose one of " + List.copyOf(bridges.keySet()) + ")"));
             return;
         }
         if (connections.containsKey(c.network())) {
@@ -96,27 +130,42 @@ final class UserSession {
         Login login = new Login(c.nick(), c.account(), c.password(), c.channels(), client);
         String network = c.network();
         BridgeConnection[] self = new BridgeConnection[1];
+        AtomicReference<BridgeStates.State> state = BridgeStates.newConnection();
         try {
-            self[0] = bridge.connect(login, event -> onEvent(network, self, event));
+            self[0] = bridge.connect(login, event -> onEvent(network, self, state, event));
+            states.put(network, state);
             connections.put(network, self[0]);
             if (ended) {
-                self[0].close(quitMessage(network));
+                self[0].close(gateway.quitMessage(network));
+                gateway.states().gone(network, state);
             }
         } catch (CommandRejectedException e) {
             push.send(EventJson.problem(network, e.code(), e.field(), e.reason()));
         }
     }
 
-    private String quitMessage(String network) {
-        return quitMessages.getOrDefault(network, Gateway.QUIT_MESSAGE);
-    }
-
-    /** On the bridge's thread. */
-    private void onEvent(String network, BridgeConnection[] conn, ChatEvent event) {
-        push.send(EventJson.encode(network, event));
-        if (event instanceof ChatEvent.Disconnected d && d.retryInMillis() == 0 && conn[0] != null) {
-            connections.remove(network, conn[0]);
-            log.debug("session {} left {}", push.id(), network);
+    /** On the bridge's thread: encode and hand over; the arrival time goes along for the latency figure. */
+    private void onEvent(String network, BridgeConnection[] conn, AtomicReference<BridgeStates.State> state, ChatEvent event) {
+        long arrived = System.nanoTime();
+        push.send(EventJson.encode(network, event), arrived);
+        gateway.states().on(network, state, event);
+        switch (event) {
+            case ChatEvent.Connected c -> {
+                nicks.put(network, c.nick());
+                log.info("session {} connected to {}", push.id(), network);
+            }
+            case ChatEvent.NickChanged n when n.self() && n.channel().isEmpty() -> nicks.put(network, n.newNick());
+            case ChatEvent.Disconnected d -> {
+                if (d.retryInMillis() > 0) {
+                    log.info("session {} lost {} ({}); reconnecting in {} ms", push.id(), network, d.reason(), d.retryInMillis());
+                } else { // the reason may be the person's own quit message: not logged
+                    log.info("session {} left {}", push.id(), network);
+                    if (conn[0] != null) {
+                        connections.remove(network, conn[0]);
+                    }
+                }
+            }
+            default -> { }
         }
     }
 }

@@ -15,22 +15,28 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 import org.halley.push.http.HttpResponses;
 
 /**
  * Everything outside {@code /push/}: the chat page and its assets, {@code /api/networks} for the
- * connect screen, {@code /healthz}. Answers from memory, so it may run on any event loop.
+ * connect screen, {@code /healthz} and {@code /readyz}. Answers from memory, so it may run on any
+ * event loop; {@code /metrics} and {@code /admin/} go to {@link AdminHandler}.
  */
 @ChannelHandler.Sharable
 final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StaticFiles files;
-    private final String networksJson;
+    private final Supplier<String> networksJson;
     private final String csp;
+    private final Gateway gateway;
+    private final AdminHandler admin;
 
-    WebHandler(StaticFiles files, String networksJson, String csp) {
+    WebHandler(StaticFiles files, Supplier<String> networksJson, String csp, Gateway gateway, AdminHandler admin) {
         this.files = files;
         this.networksJson = networksJson;
         this.csp = csp;
+        this.gateway = gateway;
+        this.admin = admin;
     }
 
     /**
@@ -53,14 +59,22 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.error(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad-request", "malformed HTTP request");
             return;
         }
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (AdminHandler.handles(path)) {
+            admin.handle(ctx, req, path); // /metrics and /admin/...
+            return;
+        }
         if (!req.method().equals(HttpMethod.GET)) {
             HttpResponses.error(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "method", "use GET");
             return;
         }
-        String path = new QueryStringDecoder(req.uri()).path();
         switch (path) {
-            case "/healthz" -> text(ctx, req, "ok\n");
-            case "/api/networks" -> HttpResponses.json(ctx, req, HttpResponseStatus.OK, networksJson);
+            case "/healthz" -> text(ctx, req, HttpResponseStatus.OK, "ok\n");
+            case "/readyz" -> {
+                Readiness.Status r = gateway.readiness();
+                text(ctx, req, r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, r.body());
+            }
+            case "/api/networks" -> HttpResponses.json(ctx, req, HttpResponseStatus.OK, networksJson.get());
             default -> asset(ctx, req, path);
         }
     }
@@ -89,8 +103,8 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         HttpResponses.send(ctx, req, res);
     }
 
-    private static void text(ChannelHandlerContext ctx, FullHttpRequest req, String body) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+    private static void text(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         HttpResponses.secure(res.headers());

@@ -441,8 +441,8 @@ class ChatUiIT {
         int before = alice.lines().size();
         gateway.close(); // every session is told "shutdown"; every bridge quits
         gateway = Gateway.start(config);
-        // Recovery can take a while: see restartAll in chat.js (a first session request may hang).
-        page.until("back in the channel", Duration.ofSeconds(120),
+        // The page waits 2-5 s before starting again (chat.js onClosed); the rest is connecting.
+        page.until("back in the channel", Duration.ofSeconds(30),
                 () -> alice.lines().stream().skip(before).anyMatch(l -> l.startsWith(":dan!") && l.contains("JOIN") && l.contains("#halley")));
         page.until("live again", () -> page.el("link-state").getText().equals("Live · WebSocket"));
         page.type("back after a restart");

@@ -41,6 +41,8 @@ class GatewayIrcIT {
                   port: %d
                   public-url: %s
                   trusted-proxies: [127.0.0.1]
+                limits:
+                  sessions-per-ip: 2
                 bridges:
                   - name: demo
                     kind: irc
@@ -104,6 +106,24 @@ class GatewayIrcIT {
             alice.await(l -> l.contains(" 401 alice webby "), WAIT);
             await().atMost(WAIT).until(() -> gateway.bridges().values().stream().allMatch(b ->
                     !(b instanceof org.halley.bridges.irc.IrcBridge irc) || irc.connections() == 0));
+        }
+    }
+
+    @Test
+    void sessionsPerIpCountsBrowsersBehindTheProxyNotTheProxy() throws Exception {
+        // Every request comes from 127.0.0.1, the trusted proxy; the browsers are what it forwards.
+        JsonNode[] mine = {session("203.0.113.7"), session("203.0.113.7")};
+        JsonNode[] others = {session("203.0.113.8"), session("203.0.113.9"), session("203.0.113.10")};
+        HttpResponse<String> third = http.send(HttpRequest.newBuilder(URI.create(base + "/push/session"))
+                .header("Origin", base).header("X-Forwarded-For", "203.0.113.7")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.body()).contains("too-many-sessions");
+        for (JsonNode s : mine) {
+            close(s);
+        }
+        for (JsonNode s : others) {
+            close(s);
         }
     }
 }

@@ -25,6 +25,8 @@ final class ScriptedIrcServer implements AutoCloseable {
     private final List<Client> clients = new CopyOnWriteArrayList<>();
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final BiFunction<String, String, List<String>> onJoin;
+    /** When set, QUIT is ignored and the connection stays open (a server that does not let go). */
+    volatile boolean ignoreQuit;
 
     /** {@code onJoin(nick, channel)} gives the lines that follow the JOIN echo (topic, names, ...). */
     ScriptedIrcServer(BiFunction<String, String, List<String>> onJoin) {
@@ -134,7 +136,11 @@ final class ScriptedIrcServer implements AutoCloseable {
                     send(":" + nick + "!u@h JOIN :" + channel);
                     onJoin.apply(nick, channel).forEach(l -> send(l.replace("$nick", nick)));
                 }
-                case "QUIT" -> close();
+                case "QUIT" -> {
+                    if (!ignoreQuit) {
+                        close();
+                    }
+                }
                 default -> { }
             }
         }

@@ -7,6 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
@@ -19,16 +22,20 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.halley.config.LimitsConfig;
 import org.halley.config.PushConfig;
+import org.halley.push.api.ApiCallCounter;
 import org.halley.push.api.PushApiHandler;
+import org.jspecify.annotations.Nullable;
 import org.halley.push.http.PushObjectAggregator;
 import org.halley.config.ServerConfig;
 import org.halley.push.http.HttpResponses;
@@ -53,6 +60,9 @@ public final class PushServer implements AutoCloseable {
     private final Shards shards;
     private final @Nullable SslContext tls;
     private Channel serverChannel;
+    private @Nullable PushApiHandler api;
+    /** Every accepted connection until it closes (the group forgets closed ones itself). */
+    private final ChannelGroup connections = new DefaultChannelGroup("push-connections", GlobalEventExecutor.INSTANCE);
 
     private PushServer(Builder b) {
         this.b = b;
@@ -75,6 +85,7 @@ public final class PushServer implements AutoCloseable {
         PushConfig push = b.server.push();
         WebSocketTransport websocket = new WebSocketTransport(push, shards.counters());
         PushApiHandler api = push.apiSecret().map(secret -> new PushApiHandler(shards, secret)).orElse(null);
+        this.api = api;
         ServerBootstrap boot = new ServerBootstrap()
                 .group(acceptor, loops)
                 .channel(NioServerSocketChannel.class)
@@ -86,6 +97,7 @@ public final class PushServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }
@@ -131,6 +143,55 @@ public final class PushServer implements AutoCloseable {
         return shards.sessions();
     }
 
+    /** The shards' own counts, summed: events and bytes, latency, connections by transport. Any thread. */
+    public ShardStats.Snapshot stats() {
+        return shards.stats();
+    }
+
+    /** Push-API answers by operation and status; empty when the API is off. Any thread. */
+    public java.util.Map<ApiCallCounter.Key, Long> apiCalls() {
+        PushApiHandler a = api;
+        return a == null ? java.util.Map.of() : a.calls().snapshot();
+    }
+
+    /** Tasks waiting on each shard's loop now (a loop that falls behind shows here first). Any thread. */
+    public int[] pendingTasks() {
+        int[] out = new int[shards.count()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = shards.get(i).loop() instanceof SingleThreadEventExecutor e ? e.pendingTasks() : -1;
+        }
+        return out;
+    }
+
+    /** Takes new limits at run time (see {@link Shards#limits(LimitsConfig)}). Any thread. */
+    public void limits(LimitsConfig limits) {
+        shards.limits(limits);
+    }
+
+    /** Refuses new sessions from now on (503 {@code draining}); sessions open now go on. Any thread. */
+    public void drain() {
+        shards.drain();
+    }
+
+    /**
+     * Ends every session because this server is going away: each browser is told to reconnect and
+     * lands, through the load balancer, on another node; the application hears {@code closed} with
+     * {@code going-away}. Completes with how many sessions were ended. Any thread.
+     */
+    public CompletableFuture<Integer> goAway() {
+        return shards.goAway();
+    }
+
+    /** Every session as an operator sees it (see {@link Shards#summaries()}). Any thread. */
+    public CompletableFuture<java.util.List<SessionSummary>> summaries() {
+        return shards.summaries();
+    }
+
+    /** Ends session {@code id} with {@code reason}; completes with whether it existed. Any thread. */
+    public CompletableFuture<Boolean> close(String id, String reason) {
+        return shards.close(id, reason);
+    }
+
     /**
      * Ends every session with {@code reason} (each browser is told not to resume, and the
      * application hears {@code closed}), then stops. Waits up to {@code timeoutMillis}.
@@ -148,6 +209,11 @@ public final class PushServer implements AutoCloseable {
             });
         }
         done.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        // Close every connection ourselves (idle keep-alive ones too) rather than count on the
+        // loops closing what is registered with them when they terminate: seen here, a browser's
+        // idle keep-alive connections stayed open after the loops had stopped, and its next
+        // request, sent on one of them, hung unread.
+        connections.close().await(timeoutMillis);
         acceptor.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS);
         loops.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS).await(timeoutMillis);
     }

@@ -20,6 +20,13 @@ public interface PushSession {
      */
     void send(String json);
 
+    /**
+     * As {@link #send(String)}, for an event that arrived from elsewhere (a chat network) at {@code
+     * arrivedNanos} ({@link System#nanoTime()}): the time until it is written to the browser's
+     * connection is measured ({@link ShardStats}).
+     */
+    void send(String json, long arrivedNanos);
+
     /** Queues an event encoded once for many sessions (see {@link PushServer#send(Iterable, PushEvent)}). */
     void send(PushEvent event);
 

@@ -29,6 +29,7 @@ public final class Session implements PushSession {
     private final String clientKey;
     private final @Nullable String user;
     private final EventBuffer buffer;
+    private final long createdMillis = System.currentTimeMillis();
     private volatile @Nullable Object attachment;
 
     // Owned by shard.loop():
@@ -36,6 +37,8 @@ public final class Session implements PushSession {
     private long written; // last seq written to downstream
     private long lastClientSeq; // last cseq processed
     private @Nullable ScheduledFuture<?> lingerTimer;
+    private @Nullable LatencyStamps stamps; // only while events wait for a full socket or the next poll
+    private boolean comingBack; // detached by design (a poll answered, a stream recycled): back at once
     private boolean closed;
 
     Session(Shard shard, String id, String token, ClientInfo client, String clientKey, @Nullable String user, EventBuffer buffer) {
@@ -94,6 +97,12 @@ public final class Session implements PushSession {
     }
 
     @Override
+    public void send(String json, long arrivedNanos) {
+        byte[] safe = Envelopes.safeJson(json);
+        shard.execute(() -> publish0(safe, arrivedNanos));
+    }
+
+    @Override
     public void send(PushEvent event) {
         shard.execute(() -> publish0(event.safeJson));
     }
@@ -130,6 +139,15 @@ public final class Session implements PushSession {
      * @return its sequence number, or -1 when the session has ended
      */
     long publish0(byte[] safeJson) {
+        return publish0(safeJson, 0);
+    }
+
+    /**
+     * As {@link #publish0(byte[])}; when {@code arrivedNanos} is not 0, the time from then until the
+     * event is written to the browser's connection goes into the shard's latency histogram (now, or
+     * once a full socket takes it; not when it waits for the browser to reconnect).
+     */
+    long publish0(byte[] safeJson, long arrivedNanos) {
         assert shard.inLoop() : Thread.currentThread().getName();
         if (closed) {
             return -1;
@@ -147,6 +165,16 @@ public final class Session implements PushSession {
             return seq;
         }
         pump0();
+        if (arrivedNanos != 0 && (downstream != null || comingBack)) {
+            if (written >= seq) {
+                shard.stats().latency0(System.nanoTime() - arrivedNanos);
+            } else {
+                if (stamps == null) {
+                    stamps = new LatencyStamps();
+                }
+                stamps.put(seq, arrivedNanos);
+            }
+        }
         return seq;
     }
 
@@ -162,15 +190,18 @@ public final class Session implements PushSession {
         }
         Downstream old = downstream;
         if (old != null) {
-            downstream = null;
+            release0(old);
             old.close(Cut.REPLACED, null);
         }
         if (lingerTimer != null) {
             lingerTimer.cancel(false);
             lingerTimer = null;
         }
+        boolean routine = comingBack; // the next poll, a recycled stream: not a resume
         downstream = d;
+        comingBack = false;
         shard.counters().connections.increment();
+        shard.stats().attached0(d.transport());
         d.write(Envelopes.hello(id, d.transport(), buffer.lastSeq(), lastClientSeq, shard.heartbeat().toMillis()));
         boolean gap = !buffer.canResumeFrom(last);
         if (gap) {
@@ -179,6 +210,9 @@ public final class Session implements PushSession {
             shard.counters().resets.increment();
         } else {
             written = last;
+            if (last > 0 && !routine) {
+                shard.stats().resumed0();
+            }
         }
         pump0();
         try {
@@ -196,13 +230,27 @@ public final class Session implements PushSession {
         }
     }
 
-    /** The downstream went away (or finished, for a poll); the session lingers for the configured time. */
+    /** The downstream went away; the session lingers for the configured time. */
     public void detach0(Downstream d) {
+        detach0(d, false);
+    }
+
+    /**
+     * The downstream went away; the session lingers for the configured time. {@code byDesign}: it
+     * ended itself (a poll answered, a stream at its size limit) and the client is back at once, so
+     * events meanwhile are still measured for latency.
+     */
+    public void detach0(Downstream d, boolean byDesign) {
         assert shard.inLoop();
         if (d != downstream) {
             return;
         }
-        downstream = null;
+        LatencyStamps keep = stamps;
+        release0(d);
+        if (byDesign) {
+            stamps = keep;
+            comingBack = true;
+        }
         if (!closed) {
             startLinger0();
         }
@@ -228,17 +276,22 @@ public final class Session implements PushSession {
         }, linger.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Messages from the browser, in order; those already processed (resent after a cut) are skipped. */
-    public void received0(Iterable<ClientMessage> messages) {
+    /**
+     * Messages from the browser, in order; those already processed (resent after a cut) are skipped.
+     * {@code wireBytes} is the size of the frame or body that carried them.
+     */
+    public void received0(Iterable<ClientMessage> messages, int wireBytes) {
         assert shard.inLoop();
         if (closed) {
             return;
         }
+        shard.stats().bytesIn0(wireBytes);
         for (ClientMessage m : messages) {
             if (m.cseq() <= lastClientSeq) {
                 continue;
             }
             lastClientSeq = m.cseq();
+            shard.stats().messageIn0();
             try {
                 shard.listener().message(this, m.data());
             } catch (RuntimeException e) {
@@ -277,10 +330,54 @@ public final class Session implements PushSession {
         }
         Downstream d = downstream;
         if (d != null) {
-            downstream = null;
+            release0(d);
             d.close(Cut.SESSION_ENDED, Envelopes.close(reason));
         }
         shard.remove0(this, reason);
+    }
+
+    /**
+     * Ends the session because this server is going away (a drain): the browser is told to
+     * reconnect (WebSocket 1001, or its stream or poll simply ends), not that the session ended.
+     * Reconnecting, it finds the session gone (403) and makes a new one, which the load balancer
+     * places on another node. The application hears {@code closed} with {@code going-away}.
+     */
+    void goAway0() {
+        assert shard.inLoop();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (lingerTimer != null) {
+            lingerTimer.cancel(false);
+            lingerTimer = null;
+        }
+        Downstream d = downstream;
+        if (d != null) {
+            release0(d);
+            d.close(Cut.GOING_AWAY, null);
+        }
+        shard.stats().goneAway0();
+        shard.remove0(this, GOING_AWAY);
+    }
+
+    /** The reason the application hears when a drain ends a session. */
+    public static final String GOING_AWAY = "going-away";
+
+    /** The current downstream goes: counted, and latency stamps of what it never took are dropped. */
+    private void release0(Downstream d) {
+        downstream = null;
+        stamps = null;
+        comingBack = false;
+        shard.stats().detached0(d.transport());
+    }
+
+    /** What an operator sees of this session (admin listing). */
+    SessionSummary summary0() {
+        assert shard.inLoop();
+        Downstream d = downstream;
+        return new SessionSummary(id, user, d == null ? "" : d.transport(), createdMillis, buffer.size(), buffer.bytes(),
+                buffer.lastSeq(), written, attachment);
     }
 
     private void pump0() {
@@ -289,8 +386,22 @@ public final class Session implements PushSession {
             return;
         }
         long last = buffer.lastSeq();
+        ShardStats stats = shard.stats();
+        long now = 0;
         while (written < last && d.acceptsMore()) {
-            d.write(buffer.get(++written));
+            byte[] envelope = buffer.get(++written);
+            d.write(envelope);
+            stats.eventOut0(envelope.length);
+            if (stamps != null) {
+                long arrived = stamps.take(written);
+                if (arrived != 0) {
+                    now = now == 0 ? System.nanoTime() : now;
+                    stats.latency0(now - arrived);
+                }
+                if (stamps.isEmpty()) {
+                    stamps = null;
+                }
+            }
         }
         d.flush();
     }

@@ -28,6 +28,7 @@ public final class Shard {
     private final Shards shards;
     private final Map<String, Session> sessions = new HashMap<>(); // owned by loop
     private final Map<String, List<Session>> byUser = new HashMap<>(); // prebound sessions; owned by loop
+    private final ShardStats stats = new ShardStats(); // written by loop, read by anyone
 
     Shard(int index, EventLoop loop, Shards shards) {
         this.index = index;
@@ -98,6 +99,11 @@ public final class Shard {
 
     PushCounters counters() {
         return shards.counters();
+    }
+
+    /** This shard's own counts (written by its loop only). */
+    public ShardStats stats() {
+        return stats;
     }
 
     Duration linger() {

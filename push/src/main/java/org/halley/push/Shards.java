@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 public final class Shards {
     private final Shard[] shards;
     private final PushListener listener;
-    private final LimitsConfig limits;
+    private volatile LimitsConfig limits; // swapped whole by a config reload
+    private volatile boolean draining;
     private final Duration heartbeat;
     private final String node;
     private final List<String> nodes;
@@ -91,6 +92,78 @@ public final class Shards {
         return limits;
     }
 
+    /**
+     * Takes new limits (a config reload). Admission uses them at once; the resume buffer sizes
+     * apply to sessions created from now on, {@code linger} to each session's next linger. Any
+     * thread.
+     */
+    public void limits(LimitsConfig limits) {
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
+    }
+
+    /** From now on new sessions are refused ({@code draining}, 503). Any thread; not undone. */
+    public void drain() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Ends every session because this server is going away ({@link Session#goAway0}): each browser
+     * is told to reconnect, and lands on another node. Any thread; completes with the number of
+     * sessions ended, once every shard has done its part.
+     */
+    public CompletableFuture<Integer> goAway() {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        AtomicInteger pending = new AtomicInteger(shards.length);
+        AtomicInteger ended = new AtomicInteger();
+        for (Shard shard : shards) {
+            shard.execute(() -> {
+                try {
+                    shard.forEach0(s -> {
+                        s.goAway0();
+                        ended.incrementAndGet();
+                    });
+                } finally {
+                    if (pending.decrementAndGet() == 0) {
+                        done.complete(ended.get());
+                    }
+                }
+            });
+        }
+        return done;
+    }
+
+    /**
+     * Every session as an operator sees it, each taken on its own shard. Any thread; a shard that
+     * has stopped leaves the future incomplete, so callers wait with a timeout.
+     */
+    public CompletableFuture<List<SessionSummary>> summaries() {
+        CompletableFuture<List<SessionSummary>> done = new CompletableFuture<>();
+        ConcurrentLinkedQueue<SessionSummary> out = new ConcurrentLinkedQueue<>();
+        AtomicInteger pending = new AtomicInteger(shards.length);
+        for (Shard shard : shards) {
+            shard.execute(() -> {
+                shard.forEach0(s -> out.add(s.summary0()));
+                if (pending.decrementAndGet() == 0) {
+                    done.complete(List.copyOf(out));
+                }
+            });
+        }
+        return done;
+    }
+
+    /** The shards' own counts, summed (events and bytes out, latency, connections by transport). Any thread. */
+    public ShardStats.Snapshot stats() {
+        List<ShardStats> all = new ArrayList<>(shards.length);
+        for (Shard s : shards) {
+            all.add(s.stats());
+        }
+        return ShardStats.sum(all);
+    }
+
     public PushCounters counters() {
         return counters;
     }
@@ -101,6 +174,10 @@ public final class Shards {
 
     /** Why a new session for {@code clientKey} is refused, or null when it may be created. */
     public @Nullable String admit(String clientKey) {
+        if (draining) {
+            return "draining";
+        }
+        LimitsConfig limits = this.limits;
         if (total.incrementAndGet() > limits.maxSessions()) {
             total.decrementAndGet();
             return "server-full";
@@ -126,6 +203,7 @@ public final class Shards {
     public Session create(ClientInfo client, String clientKey, @Nullable String user) {
         String id = SessionIds.newId(node);
         Shard shard = shardFor(id);
+        LimitsConfig limits = this.limits;
         Session s = new Session(shard, id, SessionIds.newToken(), client, clientKey, user,
                 new EventBuffer(limits.sessionBufferEvents(), limits.sessionBufferBytes()));
         shard.execute(() -> shard.add0(s));

@@ -27,7 +27,7 @@ import org.halley.config.IrcBridgeConfig;
  * its own virtual thread and writes on short-lived virtual threads from {@link #threads}.
  */
 public final class IrcBridge implements Bridge {
-    private final IrcBridgeConfig config;
+    private volatile IrcBridgeConfig config; // a reload may replace it; see reconfigure
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledThreadPoolExecutor timer;
     private final IrcAdmission admission;
@@ -54,8 +54,22 @@ public final class IrcBridge implements Bridge {
         return config;
     }
 
+    /**
+     * Takes a new config for this network (a reload). Connections opened from now on use all of
+     * it; connections already open keep theirs, except the channel patterns, which their next join
+     * checks against the new ones. The address, TLS and the admission interval were fixed when the
+     * bridge was built: the caller keeps those unchanged (they need a restart).
+     */
+    public void reconfigure(IrcBridgeConfig next) {
+        if (!next.name().equals(config.name())) {
+            throw new IllegalArgumentException("reconfigure: " + next.name() + " is not " + config.name());
+        }
+        this.config = next;
+    }
+
     @Override
     public BridgeConnection connect(Login login, ChatEventSink sink) throws CommandRejectedException {
+        IrcBridgeConfig config = this.config;
         String nick = login.nick().isEmpty() ? randomNick(config.nick().defaultNick()) : login.nick();
         IrcArgs.nick("nick", nick, config.nick().maxLength());
         // SASL sends the account base64-encoded: any printable text will do, one line of it.
@@ -79,7 +93,7 @@ public final class IrcBridge implements Bridge {
         String ip = login.client().ip();
         admit(ip);
         IrcConnection[] self = new IrcConnection[1];
-        IrcConnection c = new IrcConnection(config, login, nick, channels, sink, threads, timer, admission, tls, () -> {
+        IrcConnection c = new IrcConnection(config, this::config, login, nick, channels, sink, threads, timer, admission, tls, () -> {
             open.remove(self[0]);
             release(ip);
         });
@@ -91,6 +105,7 @@ public final class IrcBridge implements Bridge {
 
     /** Counts a connection against the quotas, or refuses it saying which. */
     private synchronized void admit(String ip) throws CommandRejectedException {
+        IrcBridgeConfig config = this.config;
         if (total >= config.admission().maxConnections()) {
             throw new CommandRejectedException("quota", "network", "all " + config.admission().maxConnections()
                     + " connections this gateway may open to " + config.name() + " are in use; try again later");
@@ -110,6 +125,7 @@ public final class IrcBridge implements Bridge {
     }
 
     /** Connections open now (queued, connecting, connected or waiting to reconnect). */
+    @Override
     public int connections() {
         return open.size();
     }

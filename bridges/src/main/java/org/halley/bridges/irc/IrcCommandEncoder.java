@@ -2,6 +2,7 @@ package org.halley.bridges.irc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.halley.bridges.ChatCommand;
 import org.halley.bridges.CommandRejectedException;
 import org.halley.config.IrcBridgeConfig;
@@ -16,10 +17,15 @@ final class IrcCommandEncoder {
     private static final List<String> STATUSES = List.of("available", "away", "dnd", "xa");
     private static final int MAX_MASK = 200;
 
-    private final IrcBridgeConfig config;
+    private final Supplier<IrcBridgeConfig> config;
     private final Isupport isupport;
 
     IrcCommandEncoder(IrcBridgeConfig config, Isupport isupport) {
+        this(() -> config, isupport);
+    }
+
+    /** With the bridge's config as it is now (a reload may change the channel patterns). */
+    IrcCommandEncoder(Supplier<IrcBridgeConfig> config, Isupport isupport) {
         this.config = config;
         this.isupport = isupport;
     }
@@ -184,9 +190,10 @@ final class IrcCommandEncoder {
     }
 
     private String allowed(String field, String channel) throws CommandRejectedException {
-        if (!config.allowsChannel(channel)) {
+        IrcBridgeConfig c = config.get();
+        if (!c.allowsChannel(channel)) {
             throw new CommandRejectedException("not-allowed", field,
-                    channel + " is not open through this gateway (allowed: " + config.allowedChannels() + ")");
+                    channel + " is not open through this gateway (allowed: " + c.allowedChannels() + ")");
         }
         return channel;
     }
@@ -194,7 +201,8 @@ final class IrcCommandEncoder {
     /** The configured maximum, or the server's NICKLEN when it announced a smaller one. */
     int nickLength() {
         int announced = isupport.nickLength();
-        return announced > 0 ? Math.min(announced, config.nick().maxLength()) : config.nick().maxLength();
+        int max = config.get().nick().maxLength();
+        return announced > 0 ? Math.min(announced, max) : max;
     }
 
     private static String awayWord(String status) {

@@ -334,8 +334,9 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         }
     }
 
-    IrcConnection(IrcBridgeConfig config, Login login, String nick, List<String> initialChannels, ChatEventSink sink,
-            Executor threads, ScheduledExecutorService timer, IrcAdmission admission, IrcTls tls, Runnable onEnd) {
+    IrcConnection(IrcBridgeConfig config, java.util.function.Supplier<IrcBridgeConfig> policy, Login login, String nick,
+            List<String> initialChannels, ChatEventSink sink, Executor threads, ScheduledExecutorService timer,
+            IrcAdmission admission, IrcTls tls, Runnable onEnd) {
         this.config = config;
         this.login = login;
         this.sink = sink;
@@ -346,7 +347,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         this.onEnd = onEnd;
         this.nick = nick;
         this.ident = ident(config.ident(), login.client().ip());
-        this.encoder = new IrcCommandEncoder(config, isupport);
+        this.encoder = new IrcCommandEncoder(policy, isupport); // channel patterns as they are now
         for (String c : initialChannels) {
             pending.put(isupport.fold(c), c);
         }

@@ -45,7 +45,7 @@ public final class XmppBridge implements Bridge {
     static final List<String> MECHANISMS_TLS = List.of("SCRAM-SHA-1", "PLAIN");
     static final List<String> MECHANISMS_PLAIN_TEXT = List.of("SCRAM-SHA-1");
 
-    private final XmppBridgeConfig config;
+    private volatile XmppBridgeConfig config; // a reload may replace it; see reconfigure
     private final XmppTransport transport;
     private final X509TrustManager trust;
     private final javax.net.ssl.SSLContext tls = TlsTrust.verifyingContext();
@@ -96,17 +96,32 @@ public final class XmppBridge implements Bridge {
         return config;
     }
 
+    /**
+     * Takes a new config for this service (a reload). Connections opened from now on use all of
+     * it; connections already open keep theirs, except the room patterns, which their next join
+     * checks against the new ones. The host, TLS and CA file were fixed when the bridge was built:
+     * the caller keeps those unchanged (they need a restart).
+     */
+    public void reconfigure(XmppBridgeConfig next) {
+        if (!next.name().equals(config.name())) {
+            throw new IllegalArgumentException("reconfigure: " + next.name() + " is not " + config.name());
+        }
+        this.config = next;
+    }
+
     public XmppTransport transport() {
         return transport;
     }
 
     /** Connections open now. */
+    @Override
     public int connections() {
         return open.size();
     }
 
     @Override
     public BridgeConnection connect(Login login, ChatEventSink sink) throws CommandRejectedException {
+        XmppBridgeConfig config = this.config;
         Credentials credentials = credentials(login);
         String wanted = login.nick().isEmpty()
                 ? (credentials.account() != null ? credentials.account().getLocalpart().toString() : NickTemplates.expand(config.nick().defaultNick(), "", 64))

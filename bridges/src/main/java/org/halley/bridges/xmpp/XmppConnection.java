@@ -508,7 +508,7 @@ final class XmppConnection implements BridgeConnection {
         }
         switch (command) {
             case ChatCommand.Join j -> {
-                EntityBareJid room = XmppArgs.room("channel", j.channel(), config);
+                EntityBareJid room = XmppArgs.room("channel", j.channel(), bridge.config()); // room patterns as they are now
                 String password = XmppArgs.password("key", j.key());
                 RoomWant want = new RoomWant(nick, password);
                 wanted.put(room, want);
@@ -723,7 +723,7 @@ final class XmppConnection implements BridgeConnection {
     }
 
     private EntityBareJid joinedRoom(String field, String raw) throws CommandRejectedException {
-        EntityBareJid room = XmppArgs.room(field, raw, config);
+        EntityBareJid room = XmppArgs.room(field, raw, bridge.config());
         if (!wanted.containsKey(room)) {
             throw new CommandRejectedException("not-on-channel", field, "you are not in " + room + "; join it first");
         }

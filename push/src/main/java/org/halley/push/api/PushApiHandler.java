@@ -63,10 +63,34 @@ public final class PushApiHandler {
 
     private final Shards sessions;
     private final byte[] secret;
+    private final ApiCallCounter calls = new ApiCallCounter();
 
     public PushApiHandler(Shards sessions, Secret secret) {
         this.sessions = sessions;
         this.secret = ("Bearer " + secret.value()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Answers given so far, by operation and status. */
+    public ApiCallCounter calls() {
+        return calls;
+    }
+
+    /** The operation a request asks for, as counted: prebind, session-event, user-event, close-session or other. */
+    static String operation(FullHttpRequest req, String route) {
+        String[] parts = route.split("/", -1);
+        if (parts.length == 1 && parts[0].equals("sessions")) {
+            return "prebind";
+        }
+        if (parts.length == 3 && parts[0].equals("sessions") && parts[2].equals("events")) {
+            return "session-event";
+        }
+        if (parts.length == 2 && parts[0].equals("sessions")) {
+            return "close-session";
+        }
+        if (parts.length == 3 && parts[0].equals("users") && parts[2].equals("events")) {
+            return "user-event";
+        }
+        return "other";
     }
 
     /**
@@ -74,6 +98,10 @@ public final class PushApiHandler {
      * later; then it owns {@code req} and runs {@code done} after answering.
      */
     public boolean handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, String route, Runnable done) {
+        if (ctx.pipeline().get(ApiCallCounter.NAME) == null) {
+            ctx.pipeline().addBefore(ctx.name(), ApiCallCounter.NAME, calls);
+        }
+        ctx.channel().attr(ApiCallCounter.OPERATION).set(operation(req, route));
         if (req.headers().contains(HttpHeaderNames.ORIGIN)) {
             HttpResponses.error(ctx, req, FORBIDDEN, "origin", "the push API is for servers; browsers may not call it");
             return false;

@@ -203,14 +203,19 @@ public final class PushHttpHandler extends ChannelInboundHandlerAdapter {
 
     /** 503 or 429 for a refused admission. */
     public static void refuse(ChannelHandlerContext ctx, FullHttpRequest req, String refused) {
-        boolean full = refused.equals("server-full");
-        HttpResponses.error(ctx, req, full ? SERVICE_UNAVAILABLE : TOO_MANY_REQUESTS, refused, full
-                ? "this server has as many sessions as it may hold; try again later"
-                : "too many sessions from your address; close another tab or wait");
+        switch (refused) {
+            case "server-full" -> HttpResponses.error(ctx, req, SERVICE_UNAVAILABLE, refused,
+                    "this server has as many sessions as it may hold; try again later");
+            case "draining" -> HttpResponses.error(ctx, req, SERVICE_UNAVAILABLE, refused,
+                    "this server is shutting down; try again (the load balancer sends you to another)");
+            default -> HttpResponses.error(ctx, req, TOO_MANY_REQUESTS, refused,
+                    "too many sessions from your address; close another tab or wait");
+        }
     }
 
     private boolean send(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
         List<ClientMessage> messages;
+        int bytes = req.content().readableBytes();
         try {
             String body = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -224,7 +229,7 @@ public final class PushHttpHandler extends ChannelInboundHandlerAdapter {
             return false;
         }
         return withSession(ctx, req, uri, s -> {
-            s.received0(messages);
+            s.received0(messages, bytes);
             HttpResponses.json(ctx, req, OK, "{\"ack\":" + s.lastClientSeq0() + "}", cors(req));
         });
     }

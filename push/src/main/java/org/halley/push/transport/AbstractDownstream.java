@@ -174,7 +174,7 @@ public abstract class AbstractDownstream extends ChannelInboundHandlerAdapter im
     /** Ends the stream from inside the transport (e.g. it reached its size limit); the browser resumes. */
     protected final void endByItself(Cut cut) {
         if (!ended) {
-            session.detach0(this);
+            session.detach0(this, cut == Cut.COMPLETE);
             close(cut, null);
         }
     }

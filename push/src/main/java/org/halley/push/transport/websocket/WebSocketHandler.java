@@ -52,7 +52,7 @@ final class WebSocketHandler extends org.halley.push.transport.AbstractDownstrea
             if (msg instanceof TextWebSocketFrame text) {
                 java.util.List<ClientMessages.ClientMessage> messages = ClientMessages.parse(text.text());
                 if (!messages.isEmpty()) { // a heartbeat needs no ack
-                    session.received0(messages);
+                    session.received0(messages, text.content().readableBytes());
                     session.ack0(this);
                 }
             } else if (msg instanceof BinaryWebSocketFrame) {
