@@ -79,6 +79,7 @@ public final class PushLoad {
     final LongAdder gaps = new LongAdder();
     final LongAdder resets = new LongAdder();
     final LongAdder hellos = new LongAdder();
+    final LongAdder refused = new LongAdder();
     final List<Conn> conns = new ArrayList<>();
     volatile boolean aborting;
 
@@ -106,6 +107,11 @@ public final class PushLoad {
         System.exit(0);
     }
 
+    /** {@code --interleave true}: connect each session as soon as it is created, not all sessions first. */
+    boolean interleave() {
+        return Boolean.parseBoolean(opts.getOrDefault("interleave", "false"));
+    }
+
     int intOpt(String k, int d) {
         return Integer.parseInt(opts.getOrDefault(k, Integer.toString(d)));
     }
@@ -116,11 +122,13 @@ public final class PushLoad {
         long t0 = System.nanoTime();
         createSessions(n);
         long t1 = System.nanoTime();
-        connectAll();
-        awaitHellos(n, 120);
+        if (!interleave()) {
+            connectAll();
+        }
+        awaitHellos(n, intOpt("hello-timeout", 120));
         long t2 = System.nanoTime();
         result("connected", "transport=" + transport + " connections=" + n + " sessions_ms=" + (t1 - t0) / 1_000_000
-                + " connect_ms=" + (t2 - t1) / 1_000_000);
+                + " connect_ms=" + (t2 - t1) / 1_000_000 + " refused_503=" + refused.sum());
         switch (mode) {
             case "idle" -> {
                 System.out.println("HOLDING");
@@ -148,19 +156,32 @@ public final class PushLoad {
             Conn c = new Conn(this, target, sources.get(i % sources.size()));
             conns.add(c);
             inFlight.acquire();
-            all.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + target.getHostString() + ":" + target.getPort() + "/push/session"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString()).thenAccept(r -> {
-                        inFlight.release();
-                        try {
-                            JsonNode j = JSON.readTree(r.body());
-                            c.session = j.get("session").asText();
-                            c.token = j.get("token").asText();
-                        } catch (Exception e) {
-                            throw new IllegalStateException(r.statusCode() + " " + r.body(), e);
-                        }
-                    }));
+            all.add(create(c, target, 0).whenComplete((v, e) -> inFlight.release()));
         }
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
+    }
+
+    /** POST /push/session; a 503 (a node full or draining) is tried again, as a browser would, up to 100 times. */
+    CompletableFuture<Void> create(Conn c, InetSocketAddress target, int attempt) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + target.getHostString() + ":" + target.getPort() + "/push/session"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString()).thenCompose(r -> {
+                    if (r.statusCode() == 503 && attempt < 100) {
+                        refused.increment();
+                        return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
+                                .thenCompose(x -> create(c, target, attempt + 1));
+                    }
+                    try {
+                        JsonNode j = JSON.readTree(r.body());
+                        c.session = j.get("session").asText();
+                        c.token = j.get("token").asText();
+                        if (interleave()) {
+                            c.connect(); // as a browser does: a load balancer's leastconn then sees each connection at once
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(r.statusCode() + " " + r.body(), e);
+                    }
+                    return CompletableFuture.completedFuture(null);
+                });
     }
 
     void connectAll() throws InterruptedException {
