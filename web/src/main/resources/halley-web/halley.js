@@ -24,8 +24,9 @@ export class HalleyClient {
    *     transport for blocked (a proxy that buffers streams); default 6000
    * @param {(event: any, seq: number) => void} [options.onEvent] each event, once, in order
    * @param {(state: object) => void} [options.onState] connection state changes
-   * @param {(info: {lost: boolean, renewed?: boolean}) => void} [options.onReset] events were lost
-   *     (or the session was replaced by a new one): the application should rebuild its view
+   * @param {(info: {lost: boolean, renewed?: boolean, moved?: boolean}) => void} [options.onReset] events were lost
+   *     (or the session was replaced by a new one, `renewed`; `moved`: because its node was
+   *     draining, a planned move): the application should rebuild its view
    * @param {(reason: string) => void} [options.onClosed] the session ended for good
    */
   constructor(options = {}) {
@@ -167,6 +168,11 @@ export class HalleyClient {
       case 'ack':
         this._acked(msg.ack);
         break;
+      case 'going-away':
+        // The node is draining and has forgotten this session: a planned move, not a loss. Make a
+        // new session at once (the load balancer places it on another node).
+        this._renew(true);
+        break;
       case 'close':
         this._clearTimers();
         this._drop();
@@ -237,16 +243,16 @@ export class HalleyClient {
     if (c) c.close();
   }
 
-  async _renew() {
+  async _renew(moved = false) {
     this._drop();
-    if (this.prebound) { this._setState('closed'); this.onClosed('expired'); return; }
+    if (this.prebound) { this._setState('closed'); this.onClosed(moved ? 'going-away' : 'expired'); return; }
     this.session = null;
     this.outbox = [];
     this.nextCseq = 1;
     this.sentUpTo = 0;
     this._setState('reconnecting');
     await this._createSession();
-    this.onReset({ lost: true, renewed: true });
+    this.onReset(moved ? { lost: true, renewed: true, moved: true } : { lost: true, renewed: true });
     this._connect();
   }
 
