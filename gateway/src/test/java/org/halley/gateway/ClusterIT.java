@@ -60,8 +60,8 @@ class ClusterIT {
     /** Sessions made while looking for a probe on each node, then left to linger. */
     private static final List<String> strays = new ArrayList<>();
     private static String killed;
-    /** Longer than HAProxy's check interval times its fall count (2 s x 2), as docs/operations.md says. */
-    private static final Duration DRAIN_DELAY = Duration.ofSeconds(6);
+    /** Longer than HAProxy's check interval times its fall count (2 s x 2), with a margin for a loaded machine. */
+    private static final Duration DRAIN_DELAY = Duration.ofSeconds(8);
 
     /** Someone in Chromium on the chat page, through the load balancer. */
     record Person(String nick, String transport, BrowserFixture browser, ChatPage page) {

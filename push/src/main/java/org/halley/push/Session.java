@@ -359,6 +359,7 @@ public final class Session implements PushSession {
             d.close(Cut.GOING_AWAY, Envelopes.goingAway());
         }
         shard.stats().goneAway0();
+        shard.rememberWentAway0(this);
         shard.remove0(this, GOING_AWAY);
     }
 
