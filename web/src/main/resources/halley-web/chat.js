@@ -346,7 +346,9 @@ function onLinkState(s) {
 
 function onReset(detail) {
   for (const net of app.networks.values()) {
-    info(net.server, t(detail && detail.renewed ? 'link.renewed' : 'link.lost'), 'problem');
+    // A drain's move is planned (the node restarts): said, but not as a problem.
+    if (detail && detail.moved) info(net.server, t('link.moved'));
+    else info(net.server, t(detail && detail.renewed ? 'link.renewed' : 'link.lost'), 'problem');
   }
   if (detail && detail.renewed) restartNetworks();
 }

@@ -24,8 +24,9 @@ export class HalleyClient {
    *     transport for blocked (a proxy that buffers streams); default 6000
    * @param {(event: any, seq: number) => void} [options.onEvent] each event, once, in order
    * @param {(state: object) => void} [options.onState] connection state changes
-   * @param {(info: {lost: boolean, renewed?: boolean}) => void} [options.onReset] events were lost
-   *     (or the session was replaced by a new one): the application should rebuild its view
+   * @param {(info: {lost: boolean, renewed?: boolean, moved?: boolean}) => void} [options.onReset] events were lost
+   *     (or the session was replaced by a new one, `renewed`; `moved`: because its node was
+   *     draining, a planned move): the application should rebuild its view
    * @param {(reason: string) => void} [options.onClosed] the session ended for good
    */
   constructor(options = {}) {
@@ -167,6 +168,11 @@ export class HalleyClient {
       case 'ack':
         this._acked(msg.ack);
         break;
+      case 'going-away':
+        // The node is draining and has forgotten this session: a planned move, not a loss. Make a
+        // new session at once (the load balancer places it on another node).
+        this._renew(true);
+        break;
       case 'close':
         this._clearTimers();
         this._drop();
@@ -178,7 +184,8 @@ export class HalleyClient {
 
   /**
    * The connection ended. `code` is a WebSocket close code of docs/protocol.md (4403: the session
-   * is unknown; 4421: it belongs to a node the load balancer could not reach), or 0 for an HTTP
+   * is unknown; 4421: it belongs to a node the load balancer could not reach; 4410: a draining
+   * node sent it away), or 0 for an HTTP
    * transport's end.
    */
   _ended(conn, code) {
@@ -188,6 +195,7 @@ export class HalleyClient {
     clearTimeout(this.timers.hello);
     if (this.state.name === 'closed') return;
     if (code === 4403 || code === 4421) { this._renew(); return; }
+    if (code === 4410) { this._renew(true); return; } // a draining node sent it away: a planned move
     if (code === 4001) { this._setState('closed'); this.onClosed('ended'); return; }
     if (conn.hello) {
       // It worked, then ended (a cut, a recycled stream): resume at once, unless it keeps happening.
@@ -210,10 +218,10 @@ export class HalleyClient {
     let verdict = 'network';
     try {
       const r = await fetch(this._url('/push/send'), { method: 'POST', headers: this._headers(), body: '[]' });
-      verdict = r.status === 403 || r.status === 421 ? 'gone' : r.ok ? 'transport' : 'server';
+      verdict = r.status === 410 ? 'moved' : r.status === 403 || r.status === 421 ? 'gone' : r.ok ? 'transport' : 'server';
     } catch (e) { /* network */ }
     if (this.state.name === 'closed' || this.conn) return;
-    if (verdict === 'gone') { this._renew(); return; }
+    if (verdict === 'gone' || verdict === 'moved') { this._renew(verdict === 'moved'); return; }
     if (verdict === 'transport' && this.transports.length > 1) {
       const poll = this.transports.indexOf('long-polling');
       const next = conn.buffered && poll >= 0 ? poll : this.index + 1;
@@ -237,16 +245,16 @@ export class HalleyClient {
     if (c) c.close();
   }
 
-  async _renew() {
+  async _renew(moved = false) {
     this._drop();
-    if (this.prebound) { this._setState('closed'); this.onClosed('expired'); return; }
+    if (this.prebound) { this._setState('closed'); this.onClosed(moved ? 'going-away' : 'expired'); return; }
     this.session = null;
     this.outbox = [];
     this.nextCseq = 1;
     this.sentUpTo = 0;
     this._setState('reconnecting');
     await this._createSession();
-    this.onReset({ lost: true, renewed: true });
+    this.onReset(moved ? { lost: true, renewed: true, moved: true } : { lost: true, renewed: true });
     this._connect();
   }
 
@@ -285,7 +293,7 @@ export class HalleyClient {
       .then(r => { this.posting = false; this._acked(r.ack); this.sentUpTo = Math.max(this.sentUpTo, r.ack); this._flushOutbox(); })
       .catch(status => {
         this.posting = false; // kept in the outbox; tried again soon, and after the next hello
-        if (status === 403 || status === 421) this._renew();
+        if (status === 403 || status === 421 || status === 410) this._renew(status === 410);
         else { clearTimeout(this.timers.post); this.timers.post = setTimeout(() => this._flushOutbox(), 1000); }
       });
   }
@@ -307,7 +315,7 @@ export class HalleyClient {
 }
 
 /** An HTTP transport's refusal as the WebSocket close code that means the same (0: none). */
-const refusal = status => status === 403 ? 4403 : status === 421 ? 4421 : 0;
+const refusal = status => status === 403 ? 4403 : status === 421 ? 4421 : status === 410 ? 4410 : 0;
 
 /** WebSocket: envelopes down and messages up as text frames. */
 class WebSocketTransport {

@@ -58,6 +58,25 @@ class OwnersTest {
     }
 
     @Test
+    void addingAFourthNodeToThreeMovesAtMostAQuarterOfTenThousandUsers() {
+        List<String> three = List.of("n1", "n2", "n3");
+        List<String> four = List.of("n1", "n2", "n3", "n4");
+        int users = 10_000;
+        int moved = 0;
+        for (int u = 0; u < users; u++) {
+            String user = "member-" + u + "@example.org";
+            String before = Owners.nodeOfUser(user, three);
+            String after = Owners.nodeOfUser(user, four);
+            if (!before.equals(after)) {
+                moved++;
+                assertThat(after).as("%s moved, to the new node only", user).isEqualTo("n4");
+            }
+        }
+        // Ideal: exactly 1/4. A modulo rule (hash % n) would move 3/4.
+        assertThat(moved / (double) users).as("fraction of users moved").isBetween(0.22, 0.27);
+    }
+
+    @Test
     void removingTheLastNodeMovesOnlyItsUsers() {
         for (int u = 0; u < 10_000; u++) {
             String user = "user-" + u;

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.halley.config.AdmissionRules;
 import org.halley.config.BridgeConfig;
+import org.halley.config.ClusterConfig;
 import org.halley.config.HalleyConfig;
 import org.halley.config.IrcBridgeConfig;
 import org.halley.config.ServerConfig;
@@ -103,7 +104,17 @@ final class ConfigReload {
         ServerConfig server = new ServerConfig(o.bind(), o.port(), o.publicUrl(), o.allowedOrigins(), o.push(),
                 next.server().trustedProxies(), o.tls(), next.server().drain(), o.probeInterval());
         applied.addAll(diff("limits", old.limits(), next.limits()));
-        restart.addAll(diff("cluster", old.cluster(), next.cluster()));
+        // The node list may change (a node added): it only decides which node owns a user. This
+        // node's own name is in its session ids, so it never changes while it runs.
+        ClusterConfig cluster = old.cluster();
+        for (String path : diff("cluster", old.cluster(), next.cluster())) {
+            if (path.equals("cluster.nodes") && next.cluster().node().equals(old.cluster().node())) {
+                applied.add(path);
+                cluster = next.cluster();
+            } else {
+                restart.add(path);
+            }
+        }
         applied.addAll(diff("admin", old.admin(), next.admin()));
         applied.addAll(diff("logging", old.logging(), next.logging()));
 
@@ -138,7 +149,7 @@ final class ConfigReload {
         List<String> removed = new ArrayList<>(before.keySet());
         removed.forEach(n -> applied.add("bridges[" + n + "]: removed (no longer offered; people connected stay until they leave)"));
 
-        HalleyConfig effective = new HalleyConfig(next.source(), server, next.limits(), bridges, old.cluster(), next.admin(),
+        HalleyConfig effective = new HalleyConfig(next.source(), server, next.limits(), bridges, cluster, next.admin(),
                 next.logging());
         return new Plan(effective, applied, restart, added, removed, replaced, changed);
     }

@@ -290,6 +290,7 @@ public final class Gateway implements AutoCloseable {
         }
         live.set(Live.of(plan.effective(), bridges)); // the one swap
         push.limits(plan.effective().limits());
+        push.nodes(plan.effective().cluster().nodes().stream().map(n -> n.name()).toList());
         LogSetup.apply(plan.effective().logging());
         for (String name : plan.removed()) {
             retire(old.bridges().get(name));

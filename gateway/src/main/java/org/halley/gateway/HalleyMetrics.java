@@ -139,6 +139,7 @@ final class HalleyMetrics {
         out.add(counter("halley_rejected_too_large", "Browser messages refused for their size (WebSocket 1009, HTTP 413).",
                 count(c.rejectedTooLarge())));
         out.add(counter("halley_forbidden", "Requests for an unknown session or with a wrong token (403, 4403).", count(c.forbidden())));
+        out.add(counter("halley_misdirected", "Requests for another node's session or user (421, 4421).", count(c.misdirected())));
 
         // Events and bytes
         out.add(counter("halley_events_published", "Events queued for browser sessions (from networks and the push API).",

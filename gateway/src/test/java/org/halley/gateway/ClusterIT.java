@@ -23,6 +23,7 @@ import org.halley.push.client.HalleyPushClient;
 import org.halley.testkit.BrowserFixture;
 import org.halley.testkit.HaproxyFixture;
 import org.halley.testkit.NgircdFixture;
+import org.halley.testkit.PrometheusText;
 import org.halley.testkit.RawIrcClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * client in their channel, protocol-level WebSocket sessions, and an application pushing with
  * {@link HalleyPushClient}. The tests run in order, as one story: sessions spread and stay on
  * their node; pushes to users find their node; a node is killed and only its people move, within
- * seconds; it comes back and takes new sessions.
+ * seconds; it comes back and takes new sessions; a node is drained with SIGTERM: it goes not
+ * ready, HAProxy sends new sessions elsewhere, and its people move without an error on their
+ * page. Every node's /metrics is scraped and parsed along the way.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -54,7 +57,11 @@ class ClusterIT {
     private static final List<Person> people = new ArrayList<>();
     /** One protocol-level WebSocket session on each node, held through the whole story. */
     private static final Map<String, PushProbe> probes = new TreeMap<>();
+    /** Sessions made while looking for a probe on each node, then left to linger. */
+    private static final List<String> strays = new ArrayList<>();
     private static String killed;
+    /** Longer than HAProxy's check interval times its fall count (2 s x 2), with a margin for a loaded machine. */
+    private static final Duration DRAIN_DELAY = Duration.ofSeconds(8);
 
     /** Someone in Chromium on the chat page, through the load balancer. */
     record Person(String nick, String transport, BrowserFixture browser, ChatPage page) {
@@ -104,7 +111,7 @@ class ClusterIT {
                     tls: false
                     admission: {connect-interval: 0ms}
                     reconnect: {delay: 500ms}
-                """.formatted(irc.port()), "", List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+                """.formatted(irc.port()), "  drain: {delay: " + DRAIN_DELAY.toSeconds() + "s, deadline: 30s, quit-message: Moving you}\n", List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         watcher = RawIrcClient.connect(irc.port(), "watcher");
         watcher.join(CHANNEL);
         push = HalleyPushClient.builder()
@@ -130,6 +137,7 @@ class ClusterIT {
             PushProbe probe = PushProbe.create(http, cluster.url);
             if (probes.putIfAbsent(probe.node(), probe) != null) {
                 probe.abort();
+                strays.add(probe.session);
             }
         }
     }
@@ -177,6 +185,23 @@ class ClusterIT {
         watcher.say(CHANNEL, "hello everyone");
         for (Person p : people) {
             p.page().awaitMessage("watcher", "hello everyone");
+        }
+
+        // Each node's /metrics agrees with what the test knows is on it.
+        Map<String, Long> sessionsByNode = new TreeMap<>();
+        people.forEach(p -> sessionsByNode.merge(p.node(), 1L, Long::sum));
+        probes.keySet().forEach(n -> sessionsByNode.merge(n, 1L, Long::sum));
+        spread.forEach((n, c) -> sessionsByNode.merge(n, c, Long::sum));
+        strays.forEach(s -> sessionsByNode.merge(HalleyCluster.nodeOf(s), 1L, Long::sum));
+        for (String node : HalleyCluster.NODES) {
+            PrometheusText.Exposition m = scrape(node);
+            assertThat(m.value("halley_info", "version", m.samples("halley_info").get(0).labels().get("version"), "node", node)).isEqualTo(1);
+            assertThat(m.value("halley_ready")).as("%s ready", node).isEqualTo(1);
+            assertThat(m.value("halley_sessions")).as("sessions on %s", node).isEqualTo((double) sessionsByNode.getOrDefault(node, 0L));
+            assertThat(sum(m, "halley_bridge_connections", "network", "demo", "state", "connected")).as("IRC connections of %s", node)
+                    .isEqualTo((double) people.stream().filter(p -> p.node().equals(node)).count());
+            assertThat(m.value("halley_misdirected_total")).as("requests %s got for another node", node).isZero();
+            assertThat(m.value("halley_forbidden_total")).as("requests %s refused", node).isZero();
         }
 
         arrivals.forEach(PushProbe::abort); // so HAProxy logs their WebSocket requests
@@ -341,6 +366,15 @@ class ClusterIT {
                         .isEqualTo(accepted.get(e.getKey()).get());
             }
         }
+        // The survivors counted the killed node's browsers (and its probe) knocking: 421 / 4421.
+        double misdirected = 0;
+        for (String node : HalleyCluster.NODES) {
+            if (!node.equals(killed)) {
+                misdirected += scrape(node).value("halley_misdirected_total");
+            }
+        }
+        assertThat(misdirected).isGreaterThanOrEqualTo(moved.size() + 1);
+
         watcher.say(CHANNEL, "after the crash");
         for (Person p : people) {
             p.page().awaitMessage("watcher", "after the crash");
@@ -368,6 +402,142 @@ class ClusterIT {
         assertThat(push.sendToSession(probe.session, pushed.toString()).join()).isEqualTo(1);
         PushProbe p = probe;
         await().atMost(WAIT).until(() -> p.events.contains(pushed));
+    }
+
+    @Test
+    @Order(5)
+    void aDrainedNodeGoesNotReadyAndMovesItsPeopleWithoutAnErrorOnTheirPage() throws Exception {
+        Map<String, Long> byNode = people.stream().collect(Collectors.groupingBy(Person::node, TreeMap::new, Collectors.counting()));
+        String drained = byNode.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        List<Person> moving = people.stream().filter(p -> p.node().equals(drained)).toList();
+        List<Person> staying = people.stream().filter(p -> !p.node().equals(drained)).toList();
+        Map<String, String> before = new HashMap<>();
+        people.forEach(p -> before.put(p.nick(), p.session()));
+        Map<String, Integer> resetsBefore = new HashMap<>();
+        people.forEach(p -> resetsBefore.put(p.nick(), p.watched("resets").size()));
+        Map<String, Double> createdBefore = new HashMap<>();
+        for (String node : HalleyCluster.NODES) {
+            createdBefore.put(node, scrape(node).value("halley_sessions_created_total"));
+        }
+        PushProbe drainedProbe = probes.get(drained);
+        int watcherLines = watcher.lines().size();
+        Map<String, List<String>> problemsBefore = new HashMap<>();
+        people.forEach(p -> problemsBefore.put(p.nick(), problemsShown(p))); // the SIGKILL's, for who went through it
+
+        long t0 = System.nanoTime();
+        cluster.node(drained).terminate(); // SIGTERM, as systemctl stop sends
+
+        // At once: the node says it is not ready, and /metrics says it drains.
+        await().atMost(Duration.ofSeconds(5)).until(() -> readyz(drained).statusCode() == 503);
+        assertThat(readyz(drained).body()).startsWith("not ready: draining");
+        PrometheusText.Exposition m = scrape(drained);
+        assertThat(m.value("halley_draining")).isEqualTo(1);
+        assertThat(m.value("halley_ready")).isZero();
+        // HAProxy's health check sees it and sends new sessions elsewhere, before the node has told
+        // anyone to go (its sessions are still served: option persist).
+        cluster.awaitState(drained, 0);
+        long downAfter = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(drainedProbe.controls).as("nobody told to go yet, %d ms after SIGTERM", downAfter).doesNotContain("going-away");
+        for (int i = 0; i < 6; i++) {
+            PushProbe fresh = PushProbe.create(http, cluster.url);
+            assertThat(fresh.node()).as("a new session while %s drains", drained).isNotEqualTo(drained);
+            fresh.abort();
+        }
+        assertThat(drainedProbe.controls).doesNotContain("going-away");
+        System.out.println("cluster: drained " + drained + " (people " + moving.stream().map(Person::nick).toList()
+                + "); HAProxy took it out after " + downAfter + " ms");
+
+        // After the delay: its people get going-away, move to a live node, and are back in the channel.
+        Map<String, Long> backAfterMillis = new TreeMap<>();
+        for (Person p : moving) {
+            p.page().until(p.nick() + " has a live session on another node", WAIT, () -> {
+                String s = p.session();
+                return s != null && !HalleyCluster.nodeOf(s).equals(drained) && "live".equals(p.state());
+            });
+            await().atMost(WAIT).until(() -> linesSince(watcherLines).stream()
+                    .anyMatch(l -> l.startsWith(":" + p.nick() + "!") && l.contains(" JOIN ")));
+            backAfterMillis.put(p.nick(), (System.nanoTime() - t0) / 1_000_000);
+            assertThat(p.watched("resets").subList(resetsBefore.get(p.nick()), p.watched("resets").size()))
+                    .as("%s was told it moved", p.nick()).singleElement().asString().contains("\"moved\":true");
+        }
+        System.out.println("cluster: drained people back in " + CHANNEL + " after (ms, the drain delay "
+                + DRAIN_DELAY.toMillis() + " ms included) " + backAfterMillis);
+        assertThat(drainedProbe.controls).contains("going-away");
+        await().atMost(WAIT).until(() -> drainedProbe.closes.contains(1001));
+        assertThat(linesSince(watcherLines)).as("the drained node left IRC with its quit message")
+                .anyMatch(l -> moving.stream().anyMatch(p -> l.startsWith(":" + p.nick() + "!")) && l.contains(" QUIT :") && l.contains("Moving you"));
+        assertThat(cluster.node(drained).awaitExit(WAIT)).as("exit code of the drained node").isZero();
+
+        // Everyone talks, and no page shows an error: no problem line in the channel or the
+        // network's own conversation, no banner, no script error.
+        watcher.say(CHANNEL, "after the drain");
+        for (Person p : people) {
+            p.page().awaitMessage("watcher", "after the drain");
+            p.page().type(p.nick() + " moved fine");
+            watcher.await(l -> l.startsWith(":" + p.nick() + "!") && l.endsWith(":" + p.nick() + " moved fine"), WAIT);
+        }
+        for (Person p : people) {
+            assertThat(problemsShown(p)).as("problem lines on %s's page", p.nick()).isEqualTo(problemsBefore.get(p.nick()));
+            assertThat(p.page().el("banner").isDisplayed()).as("%s's banner: %s", p.nick(), p.page().el("banner").getText()).isFalse();
+            assertThat(p.page().el("link-state").getAttribute("data-state")).isEqualTo("live");
+            p.page().assertNoErrors();
+        }
+        for (Person p : staying) {
+            assertThat(p.session()).as("%s keeps the session", p.nick()).isEqualTo(before.get(p.nick()));
+            assertThat(p.watched("resets")).as("%s was not reset", p.nick()).hasSize(resetsBefore.get(p.nick()));
+        }
+        probes.forEach((node, probe) -> {
+            if (!node.equals(drained)) {
+                assertThat(probe.closes).as("probe on %s", node).isEmpty();
+            }
+        });
+        double created = 0;
+        for (String node : HalleyCluster.NODES) {
+            if (!node.equals(drained)) {
+                created += scrape(node).value("halley_sessions_created_total") - createdBefore.get(node);
+            }
+        }
+        assertThat(created).as("sessions made on the other nodes: the movers' and the 6 new ones").isGreaterThanOrEqualTo(moving.size() + 6);
+    }
+
+    /** The problem lines (shown as errors) in the network's conversation and the channel, as the page shows them. */
+    @SuppressWarnings("unchecked")
+    private static List<String> problemsShown(Person p) {
+        List<String> shown = new ArrayList<>();
+        for (String conversation : List.of("demo", CHANNEL)) {
+            p.page().select(conversation);
+            for (Object line : (List<Object>) p.page().js("return [...document.querySelectorAll('#messages .msg.problem')].map(e => e.textContent)")) {
+                shown.add(conversation + ": " + line);
+            }
+        }
+        return shown;
+    }
+
+    private static HttpResponse<String> readyz(String node) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(cluster.nodeUrl(node) + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The node's /metrics (on its internal address, as Prometheus scrapes it), parsed. */
+    private static PrometheusText.Exposition scrape(String node) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.nodeUrl(node) + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("/metrics of %s", node).isEqualTo(200);
+        return PrometheusText.parse(r.body());
+    }
+
+    /** The sum of {@code name}'s samples whose labels include these pairs (0 if none). */
+    private static double sum(PrometheusText.Exposition m, String name, String... labels) {
+        double total = 0;
+        for (PrometheusText.Sample s : m.samples(name)) {
+            boolean match = true;
+            for (int i = 0; i < labels.length; i += 2) {
+                match &= labels[i + 1].equals(s.labels().get(labels[i]));
+            }
+            if (match) {
+                total += s.value();
+            }
+        }
+        return total;
     }
 
     private static List<String> linesSince(int from) {

@@ -66,6 +66,25 @@ class ConfigReloadTest {
     }
 
     @Test
+    void aNodeAddedToTheClusterAppliesAtOnceButThisNodesOwnNameNeedsARestart() throws Exception {
+        String three = BASE + """
+                cluster:
+                  node: n2
+                  nodes: [{name: n1, address: "10.0.0.1:8080"}, {name: n2, address: "10.0.0.2:8080"}, {name: n3, address: "10.0.0.3:8080"}]
+                """;
+        String four = three.replace("{name: n3, address: \"10.0.0.3:8080\"}]",
+                "{name: n3, address: \"10.0.0.3:8080\"}, {name: n4, address: \"10.0.0.4:8080\"}]");
+        ConfigReload.Plan added = ConfigReload.plan(parse(three), parse(four));
+        assertThat(added.applied()).containsExactly("cluster.nodes");
+        assertThat(added.needsRestart()).isEmpty();
+        assertThat(added.effective().cluster().nodes()).extracting(n -> n.name()).containsExactly("n1", "n2", "n3", "n4");
+
+        ConfigReload.Plan renamed = ConfigReload.plan(parse(three), parse(four.replace("node: n2", "node: n4")));
+        assertThat(renamed.needsRestart()).containsExactlyInAnyOrder("cluster.node", "cluster.nodes");
+        assertThat(renamed.effective().cluster().node()).isEqualTo("n2");
+    }
+
+    @Test
     void diffNamesKeysAsYamlWritesThem() throws Exception {
         HalleyConfig a = parse(BASE);
         HalleyConfig b = parse(BASE.replace("allowed-channels: [\"#a\"]", "nick: {default: web???, max-length: 20}, allowed-channels: [\"#a\"]"));

@@ -65,8 +65,11 @@ final class DeployFiles {
         return http;
     }
 
-    /** Three in-process nodes n1-n3 of one cluster (no bridge is ever connected), for proxy tests. */
-    static Map<String, Gateway> nodes(String publicUrl) throws Exception {
+    /**
+     * Three in-process nodes n1-n3 of one cluster, for proxy tests. Their network is the IRC
+     * server on {@code ircPort} (nobody connects to it; it makes the nodes ready).
+     */
+    static Map<String, Gateway> nodes(String publicUrl, int ircPort) throws Exception {
         Map<String, Integer> ports = new LinkedHashMap<>();
         HalleyCluster.NODES.forEach(n -> ports.put(n, Ports.free()));
         StringBuilder list = new StringBuilder();
@@ -80,11 +83,11 @@ final class DeployFiles {
                       trusted-proxies: [127.0.0.1]
                       push: {api-secret: %s}
                     limits: {sessions-per-ip: 10000}
-                    bridges: [{name: demo, kind: irc, host: 127.0.0.1, tls: false}]
+                    bridges: [{name: demo, kind: irc, host: 127.0.0.1, port: %d, tls: false}]
                     cluster:
                       node: %s
                       nodes:
-                    %s""".formatted(ports.get(n), publicUrl, HalleyCluster.API_SECRET, n, list))));
+                    %s""".formatted(ports.get(n), publicUrl, HalleyCluster.API_SECRET, ircPort, n, list))));
         }
         return nodes;
     }

@@ -73,9 +73,7 @@ final class HalleyCluster implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("HALLEY_BIND", "127.0.0.1:" + lbPort);
         ports.forEach((n, p) -> env.put("HALLEY_" + n.toUpperCase(java.util.Locale.ROOT), "127.0.0.1:" + p));
-        // TEMPORARY(issue-8-ops): /readyz arrives with the operations branch; until then check /healthz.
-        Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), Files.readString(HAPROXY_CONFIG).replace("GET /readyz", "GET /healthz"));
-        lb = HaproxyFixture.start(cfg, env);
+        lb = HaproxyFixture.start(HAPROXY_CONFIG, env); // the shipped file itself
         NODES.forEach(n -> awaitState(n, 2));
     }
 

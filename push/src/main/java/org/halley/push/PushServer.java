@@ -168,6 +168,14 @@ public final class PushServer implements AutoCloseable {
         shards.limits(limits);
     }
 
+    /**
+     * Replaces the cluster's node list (a node added at the end, or the last removed), for the
+     * owner of each user from now on; sessions stay where their id says. Any thread.
+     */
+    public void nodes(List<String> nodes) {
+        shards.nodes(nodes);
+    }
+
     /** Refuses new sessions from now on (503 {@code draining}); sessions open now go on. Any thread. */
     public void drain() {
         shards.drain();

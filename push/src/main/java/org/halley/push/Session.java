@@ -337,10 +337,11 @@ public final class Session implements PushSession {
     }
 
     /**
-     * Ends the session because this server is going away (a drain): the browser is told to
-     * reconnect (WebSocket 1001, or its stream or poll simply ends), not that the session ended.
-     * Reconnecting, it finds the session gone (403) and makes a new one, which the load balancer
-     * places on another node. The application hears {@code closed} with {@code going-away}.
+     * Ends the session because this server is going away (a drain): the browser gets {@code
+     * going-away} (make a new session: a planned move, not a loss), then its connection ends
+     * (WebSocket 1001, or its stream or poll ends). A client that does not know {@code going-away}
+     * reconnects, finds the session gone (403) and makes a new one all the same, which the load
+     * balancer places on another node. The application hears {@code closed} with {@code going-away}.
      */
     void goAway0() {
         assert shard.inLoop();
@@ -355,9 +356,10 @@ public final class Session implements PushSession {
         Downstream d = downstream;
         if (d != null) {
             release0(d);
-            d.close(Cut.GOING_AWAY, null);
+            d.close(Cut.GOING_AWAY, Envelopes.goingAway());
         }
         shard.stats().goneAway0();
+        shard.rememberWentAway0(this);
         shard.remove0(this, GOING_AWAY);
     }
 

@@ -28,6 +28,8 @@ public final class Shard {
     private final Shards shards;
     private final Map<String, Session> sessions = new HashMap<>(); // owned by loop
     private final Map<String, List<Session>> byUser = new HashMap<>(); // prebound sessions; owned by loop
+    /** Sessions a drain sent away (id to token), so a late request is told to move, not that it was lost; owned by loop. */
+    private final Map<String, String> wentAway = new HashMap<>();
     private final ShardStats stats = new ShardStats(); // written by loop, read by anyone
 
     Shard(int index, EventLoop loop, Shards shards) {
@@ -136,6 +138,22 @@ public final class Shard {
             return null;
         }
         return s;
+    }
+
+    /**
+     * Whether a drain sent this session away (and the token is its own): its client missed the
+     * {@code going-away} (it was between two polls, or reconnecting) and is told now (410, 4410).
+     * Kept until the process exits, which a drain ends with.
+     */
+    public boolean wentAway0(String id, String token) {
+        assert inLoop();
+        String t = wentAway.get(id);
+        return t != null && SessionIds.tokenMatches(t, token);
+    }
+
+    void rememberWentAway0(Session s) {
+        assert inLoop();
+        wentAway.put(s.id(), s.token());
     }
 
     /** The session with this id, for the application (no token). */

@@ -26,7 +26,8 @@ public final class Shards {
     private volatile boolean draining;
     private final Duration heartbeat;
     private final String node;
-    private final List<String> nodes;
+    /** Replaced whole by a config reload (a node added); read by any thread. */
+    private volatile List<String> nodes;
     private final PushCounters counters = new PushCounters();
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
@@ -77,6 +78,15 @@ public final class Shards {
     /** Every node of the cluster, in the configured order (just this one when alone). */
     public List<String> nodes() {
         return nodes;
+    }
+
+    /** A new node list (a reload added or removed a node); this node must be in it. Any thread. */
+    void nodes(List<String> nodes) {
+        List<String> copy = List.copyOf(nodes);
+        if (!copy.contains(node)) {
+            throw new IllegalArgumentException("node " + node + " is not in the cluster's nodes " + nodes);
+        }
+        this.nodes = copy;
     }
 
     /** The node that owns {@code user} ({@link Owners#nodeOfUser}): only it prebinds and pushes to the user. */

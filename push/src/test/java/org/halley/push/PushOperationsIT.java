@@ -64,15 +64,24 @@ class PushOperationsIT {
         }
         List<JsonNode> rest = new ArrayList<>(c.received);
         assertThat(rest).noneMatch(m -> m.path("type").asText().equals("close")); // not "ended": reconnect
+        if (t != Transport.LONG_POLLING || !rest.isEmpty()) { // between two polls there is no one to tell: the next gets 403
+            assertThat(rest).last().as("the last message").satisfies(m -> assertThat(m.path("type").asText()).isEqualTo("going-away"));
+        }
         assertThat(push.app.closed).containsEntry(s.id(), Session.GOING_AWAY);
         assertThat(push.server.sessions()).isZero();
         assertThat(push.server.stats().goneAway()).isEqualTo(1);
 
-        // Reconnecting, the browser finds the session gone, so it makes a new one (elsewhere).
+        // A browser that missed going-away (between two polls, or reconnecting) is told on its
+        // next request that the session was sent away, not that it was lost; a wrong token is not.
         Transport.Connection again = push.connect(t, s, 2);
         await().atMost(WAIT).until(() -> again.status != -1);
-        assertThat(again.status).isEqualTo(t == Transport.WEBSOCKET ? 4403 : 403);
+        assertThat(again.status).isEqualTo(t == Transport.WEBSOCKET ? 4410 : 410);
         again.abort();
+        HttpResponse<String> send = push.post("/push/send?session=" + s.id(), "[]", Map.of("X-Halley-Token", s.token()));
+        assertThat(send.statusCode()).isEqualTo(410);
+        assertThat(send.body()).contains("\"error\":\"going-away\"");
+        HttpResponse<String> guess = push.post("/push/send?session=" + s.id(), "[]", Map.of("X-Halley-Token", "x".repeat(22)));
+        assertThat(guess.statusCode()).isEqualTo(403);
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package org.halley.push.http;
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.CREATED;
 import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
+import static io.netty.handler.codec.http.HttpResponseStatus.GONE;
 import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
@@ -252,6 +253,10 @@ public final class PushHttpHandler extends ChannelInboundHandlerAdapter {
         Shard shard = sessions.shardFor(target[0]);
         shard.adopt(ctx.channel(), () -> {
             Session s = shard.find0(target[0], target[1]);
+            if (s == null && shard.wentAway0(target[0], target[1])) {
+                websocket.wentAway0(ctx, req);
+                return;
+            }
             if (s == null) {
                 sessions.counters().forbidden();
             }
@@ -348,7 +353,10 @@ public final class PushHttpHandler extends ChannelInboundHandlerAdapter {
             boolean held = false;
             try {
                 Session s = shard.find0(target[0], target[1]);
-                if (s == null) {
+                if (s == null && shard.wentAway0(target[0], target[1])) {
+                    HttpResponses.error(ctx, req, GONE, "going-away",
+                            "this server is shutting down and sent the session away; make a new one (the load balancer sends you to another server)");
+                } else if (s == null) {
                     sessions.counters().forbidden();
                     forbidden(ctx, req);
                 } else {

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Server-to-client messages, one JSON object each, identical on every transport (transports only
  * add their framing). Events: {@code {"seq":12,"event":<json>}}; control messages carry a {@code
- * "type"} ({@code hello}, {@code reset}, {@code ack}, {@code hb}, {@code close}).
+ * "type"} ({@code hello}, {@code reset}, {@code ack}, {@code hb}, {@code close}, {@code going-away}).
  *
  * <p>Every payload is made safe for an HTML script context once, here: {@code <}, {@code >},
  * {@code &}, U+2028 and U+2029 become {@code \}{@code uXXXX} escapes. These characters can only
@@ -88,6 +88,15 @@ public final class Envelopes {
     /** The session is over; do not resume it. {@code reason} is a short token ([a-z-]). */
     public static byte[] close(String reason) {
         return ascii("{\"type\":\"close\",\"reason\":\"" + reason.replaceAll("[^a-z0-9-]", "-") + "\"}");
+    }
+
+    /**
+     * This node is draining and has forgotten the session: make a new one now, through the load
+     * balancer (it lands on another node). Sent last on the connection, before it ends; it tells
+     * the client that the move is planned, not a loss.
+     */
+    public static byte[] goingAway() {
+        return ascii("{\"type\":\"going-away\"}");
     }
 
     private static byte[] ascii(String s) {

@@ -36,5 +36,6 @@ class EnvelopesTest {
         assertThat(s(Envelopes.reset(9))).isEqualTo("{\"type\":\"reset\",\"seq\":9}");
         assertThat(s(Envelopes.ack(4))).isEqualTo("{\"type\":\"ack\",\"ack\":4}");
         assertThat(s(Envelopes.close("expired\"<x>"))).isEqualTo("{\"type\":\"close\",\"reason\":\"expired--x-\"}");
+        assertThat(s(Envelopes.goingAway())).isEqualTo("{\"type\":\"going-away\"}");
     }
 }

@@ -11,6 +11,11 @@ public final class WebSocketCloseCodes {
      * create a new session.
      */
     public static final int MISDIRECTED = 4421;
+    /**
+     * A draining node sent the session away (its {@code going-away} was missed): create a new
+     * session, through the load balancer. A planned move, not a loss.
+     */
+    public static final int WENT_AWAY = 4410;
     /** Another connection of the session took over. */
     public static final int REPLACED = 4000;
     /** The session ended; a {@code close} message came first. */

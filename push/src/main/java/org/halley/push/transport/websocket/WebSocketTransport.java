@@ -60,6 +60,15 @@ public final class WebSocketTransport {
     }
 
     /**
+     * Completes the handshake for a session a draining node sent away and closes with 4410 (the
+     * client missed its {@code going-away}). On the session's shard loop; takes over the caller's
+     * reference to {@code req}.
+     */
+    public void wentAway0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        install(ctx, req, PATH, config, new Refused(WebSocketCloseCodes.WENT_AWAY, "going away"));
+    }
+
+    /**
      * Completes the handshake for a session of another node and closes with 4421: the load
      * balancer could not reach that node (it is down) or routes wrongly, and a browser cannot read
      * the status of a refused handshake. Any loop; takes over the caller's reference to {@code req}.
