@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class SoakBrowser {
     static final String TEXT = "soak ";
+    /** Answers that mean the session is gone for good (docs/protocol.md): create a new one. */
+    static final Set<Integer> GONE = Set.of(403, 4403, 410, 4410, 421, 4421);
     /** Problems about (re)connecting, not about a line said. */
     static final Set<String> CONNECT_PROBLEMS = Set.of("nick-in-use", "bad-nick", "already-connected", "quota", "sasl-failed",
             "sasl-unavailable", "tls-failed", "tls-required", "no-such-server", "bad-password");
@@ -116,6 +118,7 @@ final class SoakBrowser {
     private boolean creating;
     private Instant lastEventTime;
     private boolean stopped;
+    private boolean goingAway;
     /** A fault being recovered from: its kind and when the browser saw it. */
     private String recovering;
     private long recoveringSince;
@@ -124,6 +127,7 @@ final class SoakBrowser {
     // counters
     int sessionsCreated;
     int renewals;
+    int movedAway;
     int resets;
     int cuts;
     int transportSwitches;
@@ -222,6 +226,7 @@ final class SoakBrowser {
         }
         sessionsCreated++;
         createFailures = 0;
+        goingAway = false;
         last = 0;
         nextCseq = 1;
         outbox.clear();
@@ -286,7 +291,8 @@ final class SoakBrowser {
         if (hadHello) {
             lastEndNanos = System.nanoTime();
         }
-        if (code == 4403 || code == 403) {
+        if (goingAway || GONE.contains(code)) {
+            goingAway = false;
             start(); // the session is gone (its node drained or restarted): a new one, an explicit reset
             return;
         }
@@ -318,7 +324,7 @@ final class SoakBrowser {
                 if (!s.equals(session) || stopped) {
                     return;
                 }
-                if (e == null && r.statusCode() == 403) {
+                if (e == null && GONE.contains(r.statusCode())) {
                     start();
                 } else {
                     quickEnds++;
@@ -382,7 +388,7 @@ final class SoakBrowser {
                 soak.failure(this + ": POST /push/send answer is not JSON: " + r.body());
             }
             flush();
-        } else if (e == null && r.statusCode() == 403) {
+        } else if (e == null && GONE.contains(r.statusCode())) {
             start();
         } else {
             soak.schedule(() -> {
@@ -494,6 +500,11 @@ final class SoakBrowser {
                 }
             }
             case "close" -> soak.failure(this + ": session closed by the server: " + m.path("reason").asText());
+            case "going-away" -> {
+                goingAway = true; // a planned move: a new session at once
+                movedAway++;
+                c.abort();
+            }
             case "hb" -> {
                 // nothing
             }
@@ -501,7 +512,7 @@ final class SoakBrowser {
         }
     }
 
-    private void event(JsonNode e) {
+    void event(JsonNode e) {
         String type = e.path("type").asText();
         Net net = "irc".equals(e.path("network").asText()) ? irc : "xmpp".equals(e.path("network").asText()) ? xmpp : null;
         Instant time = e.has("time") ? Instant.parse(e.get("time").asText()) : null;

@@ -199,9 +199,9 @@ final class SoakVerdict {
                 bs.stream().mapToLong(b -> b.irc.duplicates + b.xmpp.duplicates).sum(),
                 bs.stream().mapToLong(b -> b.irc.reordered + b.xmpp.reordered).sum(), bs.stream().mapToLong(b -> b.events).sum(),
                 bs.stream().mapToLong(b -> b.seqGaps).sum(), bs.stream().mapToLong(b -> b.pushDuplicatesIgnored).sum()));
-        r.append(String.format(Locale.ROOT, "explicit resets: %d new sessions after 403/4403 (drain), %d reset messages; cuts %d (%d onto another transport); "
+        r.append(String.format(Locale.ROOT, "explicit resets: %d new sessions (%d after going-away, the rest after 410/403), %d reset messages; cuts %d (%d onto another transport); "
                 + "connections %d; stalls found by the client watchdog %d; late echoes %d%n",
-                bs.stream().mapToInt(b -> b.renewals).sum(), bs.stream().mapToInt(b -> b.resets).sum(), bs.stream().mapToInt(b -> b.cuts).sum(),
+                bs.stream().mapToInt(b -> b.renewals).sum(), bs.stream().mapToInt(b -> b.movedAway).sum(), bs.stream().mapToInt(b -> b.resets).sum(), bs.stream().mapToInt(b -> b.cuts).sum(),
                 bs.stream().mapToInt(b -> b.transportSwitches).sum(), bs.stream().mapToInt(b -> b.connections).sum(),
                 bs.stream().mapToInt(b -> b.stalls).sum(), bs.stream().mapToLong(b -> b.lateEchoes).sum()));
         r.append("recoveries (ms): \n");
