@@ -47,10 +47,10 @@ public final class Soak {
     /** What to run. Durations in seconds. */
     record Params(int sessions, double chaosSeconds, int ircRestarts, int xmppRestarts, int cuts, int drains, int groupSize,
             double chatEverySeconds, double switchShare, long marginMillis, double downSeconds, String heap, double warmupSeconds,
-            Path jar, Path report, long seed) {
+            int pages, Path jar, Path report, long seed) {
 
         static Params ci(Path jar) {
-            return new Params(60, 75, 1, 1, 200, 1, 20, 4, 0.2, 2000, 3, "256m", 8, jar, null, System.nanoTime());
+            return new Params(60, 75, 1, 1, 200, 1, 20, 4, 0.2, 2000, 3, "256m", 8, 1, jar, null, System.nanoTime());
         }
 
         static Params parse(String[] args) {
@@ -66,7 +66,7 @@ public final class Soak {
                     Integer.parseInt(o.getOrDefault("group", "20")), Double.parseDouble(o.getOrDefault("chat-every", "4")),
                     Double.parseDouble(o.getOrDefault("switch-share", "0.2")), Long.parseLong(o.getOrDefault("margin-ms", "2000")),
                     Double.parseDouble(o.getOrDefault("down", "3")), o.getOrDefault("heap", "384m"),
-                    Double.parseDouble(o.getOrDefault("warmup", "15")), jar, o.containsKey("report") ? Path.of(o.get("report")) : null,
+                    Double.parseDouble(o.getOrDefault("warmup", "15")), Integer.parseInt(o.getOrDefault("pages", "2")), jar, o.containsKey("report") ? Path.of(o.get("report")) : null,
                     Long.parseLong(o.getOrDefault("seed", Long.toString(System.nanoTime()))));
         }
     }
@@ -84,6 +84,7 @@ public final class Soak {
     final Map<String, List<Long>> recoveries = new ConcurrentHashMap<>();
     final List<String> timeline = new CopyOnWriteArrayList<>();
     final List<SoakBrowser> browsers = new ArrayList<>();
+    final List<SoakPage> pages = new ArrayList<>();
     String url;
     InetSocketAddress lb;
     private long t0;
@@ -153,6 +154,18 @@ public final class Soak {
             }
             scheduler.scheduleAtFixedRate(() -> browsers.forEach(SoakBrowser::checkAlive), 1, 1, TimeUnit.SECONDS);
             scheduler.scheduleAtFixedRate(() -> browsers.forEach(b -> b.expirePending(30_000_000_000L)), 5, 5, TimeUnit.SECONDS);
+            for (int i = 0; i < params.pages(); i++) {
+                // Chromium on the chat page, forced to WebSocket, long polling, then the others
+                SoakTransport t = List.of(SoakTransport.WEBSOCKET, SoakTransport.LONG_POLLING, SoakTransport.SSE, SoakTransport.IFRAME,
+                        SoakTransport.XHR_STREAMING).get(i % 5);
+                SoakPage page = new SoakPage(this, params.sessions() + i, i % groups, t);
+                pages.add(page);
+                browsers.add(page.listener);
+            }
+            if (!pages.isEmpty()) {
+                note(pages.size() + " Chromium page(s) on the chat page, listening in " + pages.stream().map(p -> p.listener.irc.target).toList());
+                scheduler.scheduleWithFixedDelay(() -> pages.forEach(SoakPage::poll), 1, 1, TimeUnit.SECONDS);
+            }
             awaitAllIn(Duration.ofSeconds(120), "at start");
             note("all browsers in their channel and room; chatting");
             var chatting = startChat();
@@ -166,12 +179,14 @@ public final class Soak {
             browsers.forEach(b -> b.expirePending(0));
             Map<String, SoakCluster.NodeStats> end = stats(cluster, "end");
             String lbEnd = cluster.lbStats();
+            pages.forEach(SoakPage::poll);
             Instant stopAt = Instant.now();
             browsers.forEach(b -> b.stop(stopAt));
             String loadAfter = uptime();
             note("judging");
             return new SoakVerdict(this, start, end, lbEnd, loadBefore, loadAfter, (System.nanoTime() - t0) / 1e9);
         } finally {
+            pages.forEach(SoakPage::close);
             scheduler.shutdownNow();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
@@ -183,7 +198,7 @@ public final class Soak {
         boolean[] onIrc = {true};
         // Round robin, one browser per tick: each says a line every chatEverySeconds, networks in turn.
         return scheduler.scheduleAtFixedRate(() -> {
-            SoakBrowser b = browsers.get(next[0]);
+            SoakBrowser b = browsers.get(next[0] % browsers.size());
             b.chat(onIrc[0] ^ (b.id % 2 == 0));
             if (++next[0] == browsers.size()) {
                 next[0] = 0;
@@ -277,7 +292,7 @@ public final class Soak {
 
     private void cutOne(boolean switchTransport) {
         for (int tries = 0; tries < 20; tries++) {
-            SoakBrowser b = browsers.get(ThreadLocalRandom.current().nextInt(browsers.size()));
+            SoakBrowser b = browsers.get(ThreadLocalRandom.current().nextInt(params.sessions()));
             if (b.cut(switchTransport)) {
                 return;
             }

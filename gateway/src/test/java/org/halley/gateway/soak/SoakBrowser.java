@@ -125,6 +125,8 @@ final class SoakBrowser {
     private long lastEndNanos = System.nanoTime();
 
     // counters
+    /** A Chromium page's listener ({@link SoakPage}): fed the page's events, says nothing. */
+    boolean listenOnly;
     int sessionsCreated;
     int renewals;
     int movedAway;
@@ -154,7 +156,7 @@ final class SoakBrowser {
 
     @Override
     public String toString() {
-        return "browser " + id + " (" + initial.wireName + ")";
+        return (listenOnly ? "chromium page " : "browser ") + id + " (" + initial.wireName + ")";
     }
 
     synchronized String sessionId() {
@@ -174,6 +176,9 @@ final class SoakBrowser {
     }
 
     synchronized boolean inBoth() {
+        if (listenOnly) {
+            return irc.joined;
+        }
         return irc.joined && xmpp.joined && conn != null && conn.hello;
     }
 
@@ -417,6 +422,9 @@ final class SoakBrowser {
 
     /** Says the next numbered line on one network, unless one is still on its way or the browser is (re)joining. */
     synchronized void chat(boolean onIrc) {
+        if (listenOnly) {
+            return;
+        }
         Net net = onIrc ? irc : xmpp;
         if (stopped || session == null || net.pending != null || net.state.equals("none") || net.state.equals("connected") && !net.joined) {
             return;
@@ -602,6 +610,34 @@ final class SoakBrowser {
             soak.failure(this + ": " + net.name + " line " + k + " of browser " + from + " after line " + seen.get(seen.size() - 1));
         }
         seen.add(k);
+    }
+
+    /** An event the Chromium page's client received (its own seq checks are halley.js's). */
+    synchronized void pageEvent(JsonNode e) {
+        events++;
+        event(e);
+    }
+
+    /** The page's client reported a reset: renewed (a new session, e.g. after a drain) or events lost (a reset message). */
+    synchronized void pageReset(boolean renewed) {
+        Instant at = lastEventTime != null ? lastEventTime : Instant.now();
+        if (renewed) {
+            renewals++;
+            sessionsCreated++;
+            for (Net net : List.of(irc, xmpp)) {
+                net.endMembership(at);
+                net.state = "none";
+            }
+            return;
+        }
+        resets++;
+        for (Net net : List.of(irc, xmpp)) {
+            if (net.joined) {
+                net.endMembership(at);
+                net.joined = true;
+                net.joinedAt = null;
+            }
+        }
     }
 
     /** Stops: no more reconnects; the current connection is closed; memberships end at {@code at}. */

@@ -129,7 +129,7 @@ final class SoakVerdict {
         }
         for (SoakBrowser b : soak.browsers) {
             for (SoakBrowser.Net n : List.of(b.irc, b.xmpp)) {
-                if (n.said.stream().noneMatch(s -> s.outcome == SoakBrowser.Outcome.ACCEPTED)) {
+                if (!b.listenOnly && n.said.stream().noneMatch(s -> s.outcome == SoakBrowser.Outcome.ACCEPTED)) {
                     failures.add(b + " had no " + n.name + " line accepted");
                 }
             }
@@ -229,7 +229,8 @@ final class SoakVerdict {
         }
         perSession.append("per browser: id transport(start) sessions cuts | irc said acc/rej/unc recv live/hist lost dup ooo | xmpp same | events gaps\n");
         for (SoakBrowser b : bs) {
-            perSession.append(String.format(Locale.ROOT, "  %3d %-13s s%d c%-3d | irc %s | xmpp %s | ev %d gaps %d%n", b.id, b.initial.wireName,
+            perSession.append(String.format(Locale.ROOT, "  %3d %-13s s%d c%-3d | irc %s | xmpp %s | ev %d gaps %d%n", b.id,
+                    (b.listenOnly ? "chromium/" : "") + b.initial.wireName,
                     b.sessionsCreated, b.cuts, net(b, b.irc), net(b, b.xmpp), b.events, b.seqGaps));
         }
     }
