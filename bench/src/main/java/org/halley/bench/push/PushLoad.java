@@ -128,7 +128,7 @@ public final class PushLoad {
         awaitHellos(n, intOpt("hello-timeout", 120));
         long t2 = System.nanoTime();
         result("connected", "transport=" + transport + " connections=" + n + " sessions_ms=" + (t1 - t0) / 1_000_000
-                + " connect_ms=" + (t2 - t1) / 1_000_000 + " refused_503=" + refused.sum());
+                + " connect_ms=" + (t2 - t1) / 1_000_000 + " retried=" + refused.sum());
         switch (mode) {
             case "idle" -> {
                 System.out.println("HOLDING");
@@ -161,10 +161,18 @@ public final class PushLoad {
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
     }
 
-    /** POST /push/session; a 503 (a node full or draining) is tried again, as a browser would, up to 100 times. */
+    /** POST /push/session; a 503 (a node full or draining) or no answer is tried again, as a browser would, up to 100 times. */
     CompletableFuture<Void> create(Conn c, InetSocketAddress target, int attempt) {
         return http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + target.getHostString() + ":" + target.getPort() + "/push/session"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString()).thenCompose(r -> {
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString()).handle((r, e) -> {
+                    if (e != null && attempt < 100) {
+                        refused.increment(); // the connection ended without an answer (a proxy at its limits): again
+                        return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
+                                .thenCompose(x -> create(c, target, attempt + 1));
+                    }
+                    if (e != null) {
+                        return CompletableFuture.<Void>failedFuture(e);
+                    }
                     if (r.statusCode() == 503 && attempt < 100) {
                         refused.increment();
                         return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
@@ -177,11 +185,11 @@ public final class PushLoad {
                         if (interleave()) {
                             c.connect(); // as a browser does: a load balancer's leastconn then sees each connection at once
                         }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(r.statusCode() + " " + r.body(), e);
+                    } catch (Exception ex) {
+                        throw new IllegalStateException(r.statusCode() + " " + r.body(), ex);
                     }
-                    return CompletableFuture.completedFuture(null);
-                });
+                    return CompletableFuture.<Void>completedFuture(null);
+                }).thenCompose(f -> f);
     }
 
     void connectAll() throws InterruptedException {
