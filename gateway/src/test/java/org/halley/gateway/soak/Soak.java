@@ -145,7 +145,8 @@ public final class Soak {
             int groups = Math.max(1, (params.sessions() + params.groupSize() - 1) / params.groupSize());
             for (int i = 0; i < params.sessions(); i++) {
                 // sources: spread over 127.0.0.2..9, as many browsers behind one NAT would not be
-                browsers.add(new SoakBrowser(this, i, i % groups, ts[i % ts.length], "127.0.0." + (2 + i % 8)));
+                // every group (channel and room) has browsers on every transport
+                browsers.add(new SoakBrowser(this, i, i % groups, ts[(i + i / groups) % ts.length], "127.0.0." + (2 + i % 8)));
             }
             note(params.sessions() + " browsers connecting (" + groups + " IRC channels and XMPP rooms)");
             for (SoakBrowser b : browsers) {
