@@ -319,34 +319,35 @@ public final class Session implements PushSession {
     }
 
     public void close0(String reason) {
-        assert shard.inLoop();
-        if (closed) {
-            return;
+        if (end0(Cut.SESSION_ENDED, Envelopes.close(reason))) {
+            shard.remove0(this, reason);
         }
-        closed = true;
-        if (lingerTimer != null) {
-            lingerTimer.cancel(false);
-            lingerTimer = null;
-        }
-        Downstream d = downstream;
-        if (d != null) {
-            release0(d);
-            d.close(Cut.SESSION_ENDED, Envelopes.close(reason));
-        }
-        shard.remove0(this, reason);
     }
 
     /**
      * Ends the session because this server is going away (a drain): the browser gets {@code
      * going-away} (make a new session: a planned move, not a loss), then its connection ends
      * (WebSocket 1001, or its stream or poll ends). A client that does not know {@code going-away}
-     * reconnects, finds the session gone (403) and makes a new one all the same, which the load
-     * balancer places on another node. The application hears {@code closed} with {@code going-away}.
+     * reconnects, is told 410 (4410: the session went away) and makes a new one all the same,
+     * which the load balancer places on another node. The application hears {@code closed} with
+     * {@code going-away}.
      */
     void goAway0() {
+        if (end0(Cut.GOING_AWAY, Envelopes.goingAway())) {
+            shard.stats().goneAway0();
+            shard.rememberWentAway0(this);
+            shard.remove0(this, GOING_AWAY);
+        }
+    }
+
+    /**
+     * Marks the session closed, stops its linger timer and cuts its downstream with {@code cut},
+     * sending {@code farewell} first if there is one. False if it was already closed.
+     */
+    private boolean end0(Cut cut, byte[] farewell) {
         assert shard.inLoop();
         if (closed) {
-            return;
+            return false;
         }
         closed = true;
         if (lingerTimer != null) {
@@ -356,11 +357,9 @@ public final class Session implements PushSession {
         Downstream d = downstream;
         if (d != null) {
             release0(d);
-            d.close(Cut.GOING_AWAY, Envelopes.goingAway());
+            d.close(cut, farewell);
         }
-        shard.stats().goneAway0();
-        shard.rememberWentAway0(this);
-        shard.remove0(this, GOING_AWAY);
+        return true;
     }
 
     /** The reason the application hears when a drain ends a session. */

@@ -115,6 +115,37 @@ class PushApiIT {
     }
 
     @Test
+    void aNodeAddedAtRunTimeTakesItsUsersAndSessionsStayWhereTheyAre() throws Exception {
+        push.close();
+        List<String> three = List.of("n1", "n2", "n3");
+        List<String> four = List.of("n1", "n2", "n3", "n4");
+        push = new PushFixture("heartbeat: 5s", "linger: 5s", "n1", three);
+        String moving = null;
+        String staying = null;
+        for (int i = 0; moving == null || staying == null; i++) {
+            String u = "user-" + i;
+            if (org.halley.cluster.Owners.nodeOfUser(u, three).equals("n1")) {
+                if (org.halley.cluster.Owners.nodeOfUser(u, four).equals("n4")) {
+                    moving = moving == null ? u : moving;
+                } else {
+                    staying = staying == null ? u : staying;
+                }
+            }
+        }
+        Created before = prebind(moving);
+
+        push.server.nodes(four); // what a config reload does
+        HttpResponse<String> bind = push.post("/push/api/sessions", "{\"user\":\"" + moving + "\"}", AUTH);
+        assertThat(bind.statusCode()).isEqualTo(421);
+        assertThat(Transport.JSON.readTree(bind.body()).get("node").asText()).isEqualTo("n4");
+        assertThat(prebind(staying).id()).startsWith("n1.");
+        // The session made before stays here, named by its id.
+        assertThat(push.post("/push/api/sessions/" + before.id() + "/events", "1", AUTH).statusCode()).isEqualTo(202);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> push.server.nodes(List.of("n2", "n3")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("n1");
+    }
+
+    @Test
     void theApiNeedsTheSecretAndRefusesBrowsersAndBadBodies() throws Exception {
         Created s = prebind("dave");
         String path = "/push/api/sessions/" + s.id() + "/events";

@@ -26,41 +26,17 @@ public final class NginxFixture extends ServerProcess {
      * locationDirectives} (e.g. {@code proxy_buffering off;}) inside {@code location /}.
      */
     public static NginxFixture start(int upstreamPort, String locationDirectives) {
-        Path nginx = Binaries.require("nginx", "/usr/sbin/nginx");
-        try {
-            Path dir = Files.createTempDirectory("halley-nginx-");
-            int port = Ports.free();
-            Files.writeString(dir.resolve("nginx.conf"), """
-                    daemon off;
-                    master_process off;
-                    worker_processes 1;
-                    pid %1$s/nginx.pid;
-                    error_log %1$s/error.log warn;
-                    events { worker_connections 1024; }
-                    http {
-                      access_log off;
-                      client_body_temp_path %1$s/client_body;
-                      proxy_temp_path %1$s/proxy;
-                      fastcgi_temp_path %1$s/fastcgi;
-                      uwsgi_temp_path %1$s/uwsgi;
-                      scgi_temp_path %1$s/scgi;
-                      server {
-                        listen 127.0.0.1:%2$d;
-                        location / {
-                          proxy_pass http://127.0.0.1:%3$d;
-                          proxy_read_timeout 120s;
-                          %4$s
-                        }
-                      }
+        int port = Ports.free();
+        return startHttp(port, dir -> """
+                  server {
+                    listen 127.0.0.1:%d;
+                    location / {
+                      proxy_pass http://127.0.0.1:%d;
+                      proxy_read_timeout 120s;
+                      %s
                     }
-                    """.formatted(dir, port, upstreamPort, locationDirectives));
-            NginxFixture f = new NginxFixture(dir, nginx, port);
-            f.startProcess();
-            Ports.awaitListening(port, Duration.ofSeconds(10), f.process(), "nginx (" + f.log() + ")");
-            return f;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                  }
+                """.formatted(port, upstreamPort, locationDirectives));
     }
 
     /**
