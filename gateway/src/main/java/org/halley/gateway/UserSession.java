@@ -172,15 +172,22 @@ final class UserSession {
     private void onEvent(String network, BridgeConnection[] conn, AtomicReference<BridgeStates.State> state, ChatEvent event) {
         long arrived = System.nanoTime();
         push.send(EventJson.encode(network, event), arrived);
+        BridgeStates.State before = state.get();
         gateway.states().on(network, state, event);
+        boolean moved = state.get() != before; // not a refresh saying again what is known
         switch (event) {
             case ChatEvent.Connected c -> {
                 nicks.put(network, c.nick());
-                log.info("session {} connected to {}", push.id(), network);
+                if (moved) {
+                    log.info("session {} connected to {}", push.id(), network);
+                }
             }
             case ChatEvent.NickChanged n when n.self() && n.channel().isEmpty() -> nicks.put(network, n.newNick());
             case ChatEvent.Disconnected d -> {
                 if (d.retryInMillis() > 0) {
+                    if (!moved) {
+                        return;
+                    }
                     log.info("session {} lost {} ({}); reconnecting in {} ms", push.id(), network, d.reason(), d.retryInMillis());
                 } else { // the reason may be the person's own quit message: not logged
                     log.info("session {} left {}", push.id(), network);
