@@ -51,12 +51,20 @@ final class ChatPage {
      * screen rather than resuming it (see {@link #reload()}).
      */
     ChatPage open(String url) {
+        leave(url);
+        return visit(url);
+    }
+
+    /**
+     * Leaves the chat page of {@code url}'s origin in this tab for good: its session is ended and
+     * forgotten (a later page of that origin in this tab, also in an iframe, starts afresh).
+     */
+    void leave(String url) {
         String origin = java.net.URI.create(url).resolve("/").toString();
         if (!driver().getCurrentUrl().startsWith(origin)) {
             driver().get(origin + "healthz"); // the origin's sessionStorage is reachable from here
         }
         js("if (window.halleyClient) window.halleyClient.stop(); sessionStorage.clear();");
-        return visit(url);
     }
 
     /** Goes to {@code url} in this tab as it is: a stored session is resumed. */

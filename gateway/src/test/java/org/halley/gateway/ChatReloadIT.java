@@ -242,6 +242,7 @@ class ChatReloadIT {
         assertThat(page.el("channels").getAttribute("value")).isEqualTo("#ra, #rb");
         assertThat(page.el("connect-error").getText()).isEqualTo("Your previous session has ended; connect again.");
         assertThat((Object) page.js("return sessionStorage.getItem('halley.session')")).as("forgotten").isNull();
+        page.screenshot("reload-expired-phone", 390, 844);
         page.assertNoErrors();
     }
 
