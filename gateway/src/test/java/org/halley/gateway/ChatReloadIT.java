@@ -170,6 +170,7 @@ class ChatReloadIT {
         alice.say("#ra", "before the reload");
         page.awaitMessage("alice", "before the reload");
         int mark = alice.lines().size();
+        long resets = roomy.push().counters().snapshot().resets();
 
         page.reload();
         assertThat(page.el("connect-screen").isDisplayed()).as("no connect screen after a reload").isFalse();
@@ -183,6 +184,7 @@ class ChatReloadIT {
         assertThat(linesContaining("before the reload")).isEqualTo(1);
         assertThat(linesContaining("Topic: roomy topic")).isEqualTo(1);
 
+        assertThat(roomy.push().counters().snapshot().resets()).as("every event replayed, no reset").isEqualTo(resets);
         page.type("after the reload");
         alice.await(l -> l.startsWith(":rita!") && l.endsWith("PRIVMSG #ra :after the reload"), WAIT);
         page.awaitMessage("rita", "after the reload");
@@ -258,6 +260,7 @@ class ChatReloadIT {
         }
         page.awaitMessage("alice", "line 40");
         int mark = alice.lines().size();
+        long resets = tight.push().counters().snapshot().resets();
 
         page.reload();
         page.awaitConversation("#ta");
@@ -268,6 +271,7 @@ class ChatReloadIT {
         assertThat(linesContaining("line 40")).isEqualTo(1);
         assertThat(linesContaining("Topic: tight topic")).isLessThanOrEqualTo(1);
         assertThat(linesContaining("Some events were missed")).isZero();
+        assertThat(tight.push().counters().snapshot().resets()).as("the buffer had overflowed: reset, then the refresh").isGreaterThan(resets);
         page.select("#tb");
         awaitMembers("alice", "tina");
 
@@ -291,12 +295,14 @@ class ChatReloadIT {
         }
         page.awaitMessage("alice", "room line 40");
         int mark = roomSeen.size();
+        long resets = tight.push().counters().snapshot().resets();
 
         page.reload();
         page.awaitConversation(ROOM);
         page.awaitMessage("alice", "room line 40");
         awaitMembers("alice", "gina");
         page.until("the subject", () -> page.el("topic").getText().equals("xmpp subject"));
+        assertThat(tight.push().counters().snapshot().resets()).as("described again after a reset").isGreaterThan(resets);
         page.type("back in the room");
         page.until("alice got it from the same occupant", () -> roomSeen.contains("gina: back in the room"));
         assertThat(roomSeen.subList(mark, roomSeen.size())).as("gina never left the room")

@@ -663,7 +663,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         for (String channel : joined) {
             out.add(new IrcWriter.Out("NAMES " + channel, null));
         }
-        if (!a.writer.offer(out)) {
+        if (!a.writer.offerUnlessWaiting(out)) {
             log.debug("refresh of {} channels on {} not sent: the queue is full", joined.size(), config.name());
         }
     }
