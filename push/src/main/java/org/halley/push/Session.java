@@ -319,21 +319,9 @@ public final class Session implements PushSession {
     }
 
     public void close0(String reason) {
-        assert shard.inLoop();
-        if (closed) {
-            return;
+        if (end0(Cut.SESSION_ENDED, Envelopes.close(reason))) {
+            shard.remove0(this, reason);
         }
-        closed = true;
-        if (lingerTimer != null) {
-            lingerTimer.cancel(false);
-            lingerTimer = null;
-        }
-        Downstream d = downstream;
-        if (d != null) {
-            release0(d);
-            d.close(Cut.SESSION_ENDED, Envelopes.close(reason));
-        }
-        shard.remove0(this, reason);
     }
 
     /**
@@ -343,9 +331,20 @@ public final class Session implements PushSession {
      * places on another node. The application hears {@code closed} with {@code going-away}.
      */
     void goAway0() {
+        if (end0(Cut.GOING_AWAY, null)) {
+            shard.stats().goneAway0();
+            shard.remove0(this, GOING_AWAY);
+        }
+    }
+
+    /**
+     * Marks the session closed, stops its linger timer and cuts its downstream with {@code cut},
+     * sending {@code farewell} first if there is one. False if it was already closed.
+     */
+    private boolean end0(Cut cut, byte[] farewell) {
         assert shard.inLoop();
         if (closed) {
-            return;
+            return false;
         }
         closed = true;
         if (lingerTimer != null) {
@@ -355,10 +354,9 @@ public final class Session implements PushSession {
         Downstream d = downstream;
         if (d != null) {
             release0(d);
-            d.close(Cut.GOING_AWAY, null);
+            d.close(cut, farewell);
         }
-        shard.stats().goneAway0();
-        shard.remove0(this, GOING_AWAY);
+        return true;
     }
 
     /** The reason the application hears when a drain ends a session. */
