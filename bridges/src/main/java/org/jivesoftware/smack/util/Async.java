@@ -17,8 +17,12 @@ package org.jivesoftware.smack.util;
  * JDK 21 to 23 the threads stay platform threads, as Smack made them.
  */
 public final class Async {
-    /** True when Smack's threads are virtual here (JDK 24 or later). */
-    public static final boolean VIRTUAL = Runtime.version().feature() >= 24;
+    /**
+     * True when Smack's threads are virtual here: JDK 24 or later, unless the system property
+     * {@code halley.smack.platform-threads=true} asks for Smack's platform threads (to compare).
+     */
+    public static final boolean VIRTUAL = Runtime.version().feature() >= 24
+            && !Boolean.getBoolean("halley.smack.platform-threads");
 
     private Async() {
     }
