@@ -23,6 +23,8 @@ const RANK = ['~', '&', '@', '%', '+'];
 const MODE_PREFIX = { q: '~', a: '&', o: '@', h: '%', v: '+' };
 const PREFIX_ROLE = { '~': 'owner', '&': 'admin', '@': 'op', '%': 'halfop', '+': 'voice' };
 const ALWAYS_PARAM = 'beIkqaohv', PARAM_WHEN_SET = 'lfjL';
+const SESSION_KEY = 'halley.session'; // sessionStorage: this tab's session, for a reload
+const STORED = new Set(['connected', 'joined', 'parted', 'kicked', 'banned', 'nick']); // events that change what is stored
 
 const app = {
   client: null,
@@ -132,11 +134,64 @@ async function init() {
   const res = await fetch('api/networks');
   app.info = (await res.json()).networks || [];
   fillConnectForm();
+  setInterval(tick, 1000);
+  const stored = readSession();
+  if (stored && await resumeSession(stored)) {
+    document.body.classList.remove('loading');
+    return;
+  }
   document.body.classList.remove('loading');
   showConnect(false);
-  setInterval(tick, 1000);
+  if (stored) {
+    prefill(stored);
+    $('connect-error').textContent = t('connect.expired');
+    return;
+  }
   const auto = params.get('autoconnect');
   if (auto === '1' || auto === 'true') $('connect-form').requestSubmit();
+}
+
+/**
+ * A reload (or a return to this tab's page): continue the session this tab had, whose networks
+ * and channels live on in Halley for limits.linger. The push client replays what the server
+ * still holds from the start; when it holds less, the networks say again where they stand.
+ * False when the session has ended meanwhile.
+ */
+async function resumeSession(stored) {
+  for (const s of stored.networks) {
+    const info = app.info.find(n => n.name === s.network);
+    if (!info) continue;
+    const net = addNetwork(s.network, info);
+    net.login = { nick: s.nick, account: s.account, password: '', channels: s.channels };
+    net.wanted = true;
+    net.status = 'connecting';
+    for (const name of s.channels) if (net.isChannel(name)) net.conv(name, 'channel').wanted = true;
+  }
+  if (stored.current) {
+    const net = app.networks.get(stored.current.network);
+    const c = net && (stored.current.name === net.name ? net.server : net.conv(stored.current.name));
+    if (c && c.type !== 'server') c.selectWhenJoined = true;
+  }
+  try {
+    if (!(await ensureClient({ resume: stored.session }))) { app.networks.clear(); return false; }
+  } catch (e) {
+    app.networks.clear();
+    return false;
+  }
+  showChat();
+  return true;
+}
+
+/** Fills the connect screen with what this tab last used (its session has ended). */
+function prefill(stored) {
+  forgetSession();
+  const s = stored.networks.find(n => app.info.some(i => i.name === n.network));
+  if (!s) return;
+  $('network').value = s.network;
+  fillForNetwork(true);
+  if (s.nick) $('nick').value = s.nick;
+  if (s.account && !$('login').hidden) $('account').value = s.account;
+  if (s.channels.length) $('channels').value = s.channels.join(', ');
 }
 
 function wireStatic() {
@@ -188,8 +243,9 @@ function wireStatic() {
   document.addEventListener('keydown', onGlobalKey);
   document.addEventListener('visibilitychange', () => { if (!document.hidden && app.current) markRead(app.current); });
   window.addEventListener('focus', () => app.current && markRead(app.current));
-  // Leaving the page ends the session at once, so the nick is free for the next visit.
-  window.addEventListener('pagehide', e => { if (!e.persisted && app.client) app.client.stop(); });
+  // Leaving the page does not end the session: a reload continues it (see resumeSession), and a
+  // closed tab's session ends in Halley after limits.linger. /quit ends it at once.
+  window.addEventListener('pagehide', () => saveSession());
   renderNotifyButton();
 }
 
@@ -284,6 +340,7 @@ async function submitConnect() {
   const net = existing || addNetwork(name, info);
   net.login = { nick, account, password, channels };
   connectNetwork(net, channels);
+  saveSession();
   if (app.chatShown) { showChat(); select(net.server); }
 }
 
@@ -306,7 +363,10 @@ function connectNetwork(net, channels) {
   refreshNetwork(net);
 }
 
-function reconnect(net) {
+async function reconnect(net) {
+  if (!app.client || app.client.state.name === 'closed') {
+    try { await ensureClient(); } catch (e) { info(net.server, t('connect.refused', { reason: e.message }), 'problem'); return; }
+  }
   const channels = [...net.convs.values()].filter(c => c.type === 'channel' && c.wanted).map(c => c.name);
   info(net.server, t('network.reconnecting', { network: net.name }));
   connectNetwork(net, channels.length ? channels : (net.login ? net.login.channels : []));
@@ -319,22 +379,28 @@ function connectScreenWaiting(net) {
 
 // ---------------------------------------------------------------- push client
 
-async function ensureClient() {
-  if (app.client && app.client.state.name !== 'closed') return;
+async function ensureClient(options = {}) {
+  if (app.client && app.client.state.name !== 'closed') return true;
   const transport = params.get('transport');
   // Only the page's current client may speak: one left over from a restart is stopped if it
   // ever comes alive, and what it says is ignored.
   const mine = fn => (...args) => { if (client === app.client) fn(...args); };
   const client = new HalleyClient({
     transports: transport ? transport.split(',') : undefined,
-    onEvent: mine(e => { try { onEvent(e); } catch (err) { console.error('halley: event', e && e.type, err); } }),
+    resume: options.resume,
+    onEvent: mine((e, seq) => {
+      app.replaying = seq <= client.replayUpTo; // sent before this page existed: no alerts, not unread
+      try { onEvent(e); } catch (err) { console.error('halley: event', e && e.type, err); }
+    }),
     onState: s => { if (client === app.client) onLinkState(s); else if (s.name === 'live') client.stop(); },
     onReset: mine(onReset),
     onClosed: mine(onClosed),
   });
   app.client = client;
   window.halleyClient = client; // the page's own session, for tests and the console
-  await client.start();
+  const started = await client.start();
+  if (started) saveSession();
+  return started;
 }
 
 function onLinkState(s) {
@@ -345,6 +411,8 @@ function onLinkState(s) {
 }
 
 function onReset(detail) {
+  if (detail && detail.resumed) return; // a reloaded page: it had nothing to lose; its networks say where they stand
+  if (detail && detail.renewed) saveSession();
   for (const net of app.networks.values()) {
     // A drain's move is planned (the node restarts): said, but not as a problem.
     if (detail && detail.moved) info(net.server, t('link.moved'));
@@ -354,6 +422,8 @@ function onReset(detail) {
 }
 
 function onClosed(reason) {
+  if (reason === 'expired' && !app.chatShown) return; // a reload too late: the connect screen says so
+  if (reason !== 'replaced') forgetSession();
   renderLink(reason);
   if (reason === 'shutdown') setTimeout(() => restartAll(), 2000 + Math.random() * 3000);
 }
@@ -420,10 +490,11 @@ function onEvent(e) {
       if (net.ahead > 0) info(net.server, t('network.queued', { count: net.ahead }), 'info', time);
       break;
     case 'connected': {
+      const again = net.status === 'connected' && net.nick === e.nick; // a refresh of what the page knows
       net.status = 'connected';
       net.nick = e.nick;
       net.everConnected = true;
-      info(net.server, tNodes('network.connected', { network: net.name, nick: nickEl(e.nick) }), 'info', time);
+      if (!again) info(net.server, tNodes('network.connected', { network: net.name, nick: nickEl(e.nick) }), 'info', time);
       if (!app.chatShown || connectScreenWaiting(net)) { showChat(); select(net.server); }
       break;
     }
@@ -442,14 +513,24 @@ function onEvent(e) {
         $('connect-progress').textContent = '';
         if (!$('connect-error').textContent) $('connect-error').textContent = line;
       }
+      if (e.retryIn <= 0 && !net.wanted && !app.replaying) endSessionIfIdle();
       break;
     }
     case 'message': onMessage(net, e, time); break;
     case 'joined': {
       const c = net.conv(e.channel, 'channel');
       if (e.self || isMe(net, e.nick, c)) {
+        // Already in it as this nick: the network saying again where the person stands (after a
+        // reload or a gap), not news. Members and topic follow and replace what the page has.
+        const again = c.joined && fold(myNick(net, c) || '') === fold(e.nick);
         c.joined = c.wanted = true;
         c.myNick = e.nick;
+        if (again) {
+          c.resync = true;
+          if (c.selectWhenJoined) { c.selectWhenJoined = false; if (app.chatShown) select(c); }
+          membersChanged(c);
+          break;
+        }
         c.members.clear();
         c.topicSeen = c.topicShown = false;
         status(c, { ev: 'join', self: true, nick: e.nick }, time);
@@ -481,7 +562,7 @@ function onEvent(e) {
         c.members.delete(fold(e.nick));
       }
       status(c, { ev, self, nick: e.nick, by: e.by, reason: e.reason }, time);
-      if (self && ev !== 'part') alertFor(c, t('alert.kicked', { channel: c.name, by: e.by || '' }), e.reason || '');
+      if (self && ev !== 'part' && !app.replaying) alertFor(c, t('alert.kicked', { channel: c.name, by: e.by || '' }), e.reason || '');
       membersChanged(c);
       break;
     }
@@ -496,12 +577,17 @@ function onEvent(e) {
     case 'nick': onNick(net, e, time); break;
     case 'topic': {
       const c = net.conv(e.channel, 'channel');
+      const known = c.resync && c.topic && c.topic.text === (e.topic || '') && c.topic.setBy === (e.setBy || '');
+      c.resync = false;
       c.topic = { text: e.topic || '', setBy: e.setBy || '', setAt: e.setAt ? new Date(e.setAt) : null };
       // The topic that comes with a join is shown as "Topic: …", later ones as changes. IRC sends
       // it before the names that end the join; an XMPP room sends its subject once after joining.
+      // One said again by a refresh that the page already has is not shown again.
       const initial = net.kind === 'xmpp' ? !c.topicShown : !c.topicSeen;
       c.topicSeen = c.topicShown = true;
-      if (initial) {
+      if (known) {
+        // nothing new
+      } else if (initial) {
         if (c.topic.text) info(c, topicLine(c.topic), 'info', time);
       } else {
         status(c, { ev: 'topic', nick: e.setBy, text: e.topic }, time);
@@ -531,7 +617,7 @@ function onEvent(e) {
       if (app.current && app.current.network === net && app.current !== net.server) {
         info(app.current, tNodes('event.invited', { by: nickEl(e.by || ''), channel: e.channel || '' }), 'info', time, join);
       }
-      alertFor(net.server, t('alert.invited', { by: e.by || '', channel: e.channel || '' }), e.reason || '');
+      if (!app.replaying) alertFor(net.server, t('alert.invited', { by: e.by || '', channel: e.channel || '' }), e.reason || '');
       break;
     }
     case 'presence': onPresence(net, e, time); break;
@@ -552,6 +638,7 @@ function onEvent(e) {
     case 'problem': onProblem(net, e, time); break;
     default: break; // an event this page does not know yet
   }
+  if (STORED.has(e.type)) saveSession();
   refreshNetwork(net);
 }
 
@@ -580,7 +667,7 @@ function onMessage(net, e, time) {
   add(c, { t: 'msg', kind, from: (self && myNick(net, c)) || e.from || '', text, self, history: !!e.history, mention, time });
   if (!self) {
     c.recent = [e.from, ...c.recent.filter(n => fold(n) !== fold(e.from))].slice(0, 30);
-    if (mention && !e.history) {
+    if (mention && !e.history && !app.replaying) {
       alertFor(c, c.type === 'query' ? e.from : t('alert.mention', { nick: e.from, channel: c.name }), plainText(text));
     }
   }
@@ -756,7 +843,7 @@ function add(c, item) {
     const gone = c.items.splice(0, c.items.length - MAX_ITEMS);
     if (app.current === c) gone.forEach(g => g.el && g.el.remove());
   }
-  const counts = item.t === 'msg' && !item.self && !item.history;
+  const counts = item.t === 'msg' && !item.self && !item.history && !app.replaying;
   const looking = app.current === c && !document.hidden && app.chatShown;
   if (counts && !looking) {
     if (c.unread === 0) c.firstUnread = item;
@@ -812,6 +899,7 @@ function select(c) {
     for (const p of old.pending) p.el = null;
   }
   app.current = c;
+  saveSession();
   markRead(c);
   $('chat-screen').classList.toggle('no-members', c.type !== 'channel' || !!c.hideMembers);
   renderHeader();
@@ -1041,7 +1129,7 @@ function linkText(reason) {
     case 'live': return t('link.live', { transport: t(`transport.${l.transport}`) === `transport.${l.transport}` ? l.transport : t(`transport.${l.transport}`) });
     case 'connecting': return t('link.connecting');
     case 'reconnecting': return l.retryAt ? t('link.reconnectingIn', { seconds: Math.max(0, Math.ceil((l.retryAt - Date.now()) / 1000)) }) : t('link.reconnecting');
-    case 'closed': return reason ? t('link.closedReason', { reason }) : t('link.closed');
+    case 'closed': return reason === 'replaced' ? t('link.replaced') : reason ? t('link.closedReason', { reason }) : t('link.closed');
     default: return t('link.idle');
   }
 }
@@ -1380,4 +1468,48 @@ function readStorage(key) {
 
 function writeStorage(key, value) {
   try { localStorage.setItem(key, value); } catch { /* blocked (private mode, third-party iframe) */ }
+}
+
+// ---------------------------------------------------------------- this tab's session (reload)
+
+/**
+ * What a reload of this tab needs: the push session (id, token) and, to fill the connect screen
+ * once it has ended, each network's nick and channels. sessionStorage only: one tab's, gone with
+ * the tab, never sent anywhere (no cookie, no localStorage). Never the password.
+ */
+function saveSession() {
+  const c = app.client;
+  if (!c || !c.session || c.prebound || c.state.name === 'closed') return;
+  const networks = [...app.networks.values()].filter(n => n.wanted).map(n => {
+    const l = n.login || { nick: '', account: '', channels: [] };
+    const channels = [...n.convs.values()].filter(x => x.type === 'channel' && x.wanted).map(x => x.name);
+    return { network: n.name, nick: n.kind === 'irc' && n.nick ? n.nick : l.nick || '', account: l.account || '', channels: channels.length ? channels : l.channels || [] };
+  });
+  const current = app.current ? { network: app.current.network.name, name: app.current.name } : null;
+  const { session, token, heartbeat } = c.session;
+  try {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify({ v: 1, session: { session, token, heartbeat }, networks, current }));
+  } catch { /* storage blocked: a reload starts afresh */ }
+}
+
+/** The stored session, if well-formed; anything else is dropped. */
+function readSession() {
+  let v;
+  try { v = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null'); } catch { v = null; }
+  const str = x => typeof x === 'string';
+  const ok = v && v.v === 1 && v.session && str(v.session.session) && str(v.session.token) && Array.isArray(v.networks)
+    && v.networks.every(n => n && str(n.network) && str(n.nick) && str(n.account) && Array.isArray(n.channels) && n.channels.every(str));
+  if (!ok) { forgetSession(); return null; }
+  return v;
+}
+
+function forgetSession() {
+  try { sessionStorage.removeItem(SESSION_KEY); } catch { /* blocked */ }
+}
+
+/** After /quit left the last network the person wanted: the session ends now, not after linger. */
+function endSessionIfIdle() {
+  if ([...app.networks.values()].some(n => n.wanted) || !app.client) return;
+  forgetSession();
+  app.client.stop();
 }

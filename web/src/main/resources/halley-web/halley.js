@@ -20,14 +20,20 @@ export class HalleyClient {
    *     browser has, in TRANSPORT_ORDER); one name forces that transport
    * @param {{session: string, token: string, heartbeat: number}} [options.session] a session the
    *     application created for this page (prebind) instead of creating one
+   * @param {{session: string, token: string, heartbeat: number}} [options.resume] a session this
+   *     page had before (a reload): start() asks whether it lives, continues it from its first
+   *     event (`last` 0: the server replays what it still holds, or says reset), and if it has
+   *     ended reports onClosed('expired') instead of creating another
    * @param {number} [options.helloTimeout] ms to wait for a connection's hello before taking the
    *     transport for blocked (a proxy that buffers streams); default 6000
    * @param {(event: any, seq: number) => void} [options.onEvent] each event, once, in order
    * @param {(state: object) => void} [options.onState] connection state changes
-   * @param {(info: {lost: boolean, renewed?: boolean, moved?: boolean}) => void} [options.onReset] events were lost
-   *     (or the session was replaced by a new one, `renewed`; `moved`: because its node was
-   *     draining, a planned move): the application should rebuild its view
-   * @param {(reason: string) => void} [options.onClosed] the session ended for good
+   * @param {(info: {lost: boolean, renewed?: boolean, moved?: boolean, resumed?: boolean}) => void} [options.onReset]
+   *     events were lost (or the session was replaced by a new one, `renewed`; `moved`: because its
+   *     node was draining, a planned move): the application should rebuild its view. `resumed`: the
+   *     first connection of a resumed session, whose oldest events the server no longer holds
+   * @param {(reason: string) => void} [options.onClosed] the session ended for good ('replaced':
+   *     another page took it over)
    */
   constructor(options = {}) {
     this.base = options.base ?? '';
@@ -39,6 +45,8 @@ export class HalleyClient {
     this.onReset = options.onReset ?? (() => {});
     this.onClosed = options.onClosed ?? (() => {});
     this.prebound = options.session ?? null;
+    this.resuming = options.resume ?? null;
+    this.replayUpTo = 0;   // resumed: events up to this seq were sent before this page existed
     this.session = null;   // {session, token, heartbeat}
     this.last = 0;         // last event seq delivered
     this.outbox = [];      // [{cseq, data}] not yet acknowledged
@@ -52,12 +60,25 @@ export class HalleyClient {
     this.timers = {};
   }
 
-  /** Creates a session (unless one was given) and connects. */
+  /**
+   * Creates a session (unless one was given, or is resumed) and connects. Resolves to false when
+   * the session to resume has ended (onClosed('expired') was called), else true.
+   */
   async start() {
     this._setState('connecting');
     if (this.prebound) this.session = this.prebound;
-    else await this._createSession();
+    else if (this.resuming) {
+      this.session = this.resuming;
+      if (!(await this._probe())) {
+        this.session = null;
+        this.resuming = null;
+        this._setState('closed');
+        this.onClosed('expired');
+        return false;
+      }
+    } else await this._createSession();
     this._connect();
+    return true;
   }
 
   /** Queues `data` (any JSON value) for the server; sent in order, exactly once, across reconnects. */
@@ -112,6 +133,36 @@ export class HalleyClient {
     }
   }
 
+  /**
+   * Asks whether the session to resume lives (an empty POST /push/send): 200 carries the last
+   * client message the server processed, so this page numbers its own after it; 403 (or 410, 421:
+   * its node drained or is gone) means the session has ended. Without an answer it asks again, with backoff.
+   */
+  async _probe() {
+    for (;;) {
+      const ctrl = this.creating = new AbortController();
+      const timer = setTimeout(() => ctrl.abort(), SESSION_TIMEOUT_MS);
+      try {
+        const res = await fetch(this._url('/push/send'), { method: 'POST', headers: this._headers(), body: '[]', signal: ctrl.signal });
+        if (res.ok) {
+          const { ack } = await res.json();
+          this.nextCseq = ack + 1;
+          this.sentUpTo = ack;
+          this.last = 0;
+          return true;
+        }
+        if (res.status >= 400 && res.status < 500) return false;
+      } catch (e) {
+        if (this.state.name === 'closed') throw new Error('stopped');
+        if (!(e instanceof TypeError) && !(e && e.name === 'AbortError')) throw e;
+      } finally {
+        clearTimeout(timer);
+      }
+      this.attempt++;
+      await new Promise(r => this._later(r, false));
+    }
+  }
+
   _url(path, params = {}) {
     const q = new URLSearchParams({ session: this.session.session, ...params });
     return `${this.base}${path}?${q}`;
@@ -155,6 +206,8 @@ export class HalleyClient {
       case 'hello':
         conn.hello = Date.now();
         clearTimeout(this.timers.hello);
+        this.firstResume = !!this.resuming; // its reset, if any, is expected: the page has nothing yet
+        if (this.resuming) { this.replayUpTo = msg.seq; this.resuming = null; }
         this.attempt = 0;
         this._acked(msg.ack);
         this.sentUpTo = msg.ack;   // resend whatever the server has not processed
@@ -163,7 +216,7 @@ export class HalleyClient {
         break;
       case 'reset':
         this.last = msg.seq;
-        this.onReset({ lost: true });
+        this.onReset(this.firstResume ? { lost: true, resumed: true } : { lost: true });
         break;
       case 'ack':
         this._acked(msg.ack);
@@ -197,6 +250,7 @@ export class HalleyClient {
     if (code === 4403 || code === 4421) { this._renew(); return; }
     if (code === 4410) { this._renew(true); return; } // a draining node sent it away: a planned move
     if (code === 4001) { this._setState('closed'); this.onClosed('ended'); return; }
+    if (code === 4000) { this._setState('closed'); this.onClosed('replaced'); return; } // another page has it now
     if (conn.hello) {
       // It worked, then ended (a cut, a recycled stream): resume at once, unless it keeps happening.
       this.quick = Date.now() - conn.hello < 2000 ? (this.quick || 0) + 1 : 0;

@@ -407,6 +407,13 @@ public final class Gateway implements AutoCloseable {
         }
 
         @Override
+        public void connected(PushSession session, boolean gap) {
+            if (gap) { // the browser lost events (a reloaded page has none): its networks say again where it stands
+                ((UserSession) session.attachment()).refresh();
+            }
+        }
+
+        @Override
         public void closed(PushSession session, String reason) {
             log.info("session {} ended ({})", session.id(), reason);
             metrics.ended(reason);

@@ -32,6 +32,8 @@ final class UserSession {
     private final Map<String, BridgeConnection> connections = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<BridgeStates.State>> states = new ConcurrentHashMap<>();
     private final Map<String, String> nicks = new ConcurrentHashMap<>(); // for operators: the nick on each network
+    /** Networks whose connection ended while the session went on (the person quit, a ban). */
+    private final java.util.Set<String> left = ConcurrentHashMap.newKeySet();
     private volatile boolean ended;
 
     UserSession(PushSession push, Gateway gateway, Login.ClientAddress client, ExecutorService threads) {
@@ -80,6 +82,27 @@ final class UserSession {
                 }
             });
             connections.clear();
+        });
+    }
+
+    /**
+     * From the push core's loop: the browser resumed without the events its buffer no longer holds
+     * (it was told {@code reset}); every connection says again where it stands. A network this
+     * person was connected to and is no more is said to be disconnected, so a reloaded page does
+     * not wait for it.
+     */
+    void refresh() {
+        ops.execute(() -> {
+            if (ended) {
+                return;
+            }
+            log.debug("session {} resumed past its buffer: refreshing {} networks", push.id(), connections.size());
+            for (String network : left) {
+                if (!connections.containsKey(network)) {
+                    push.send(EventJson.encode(network, new ChatEvent.Disconnected(java.time.Instant.now(), "", 0)));
+                }
+            }
+            connections.values().forEach(BridgeConnection::refresh);
         });
     }
 
@@ -135,6 +158,7 @@ final class UserSession {
             self[0] = bridge.connect(login, event -> onEvent(network, self, state, event));
             states.put(network, state);
             connections.put(network, self[0]);
+            left.remove(network);
             if (ended) {
                 self[0].close(gateway.quitMessage(network));
                 gateway.states().gone(network, state);
@@ -148,20 +172,27 @@ final class UserSession {
     private void onEvent(String network, BridgeConnection[] conn, AtomicReference<BridgeStates.State> state, ChatEvent event) {
         long arrived = System.nanoTime();
         push.send(EventJson.encode(network, event), arrived);
+        BridgeStates.State before = state.get();
         gateway.states().on(network, state, event);
+        boolean moved = state.get() != before; // not a refresh saying again what is known
         switch (event) {
             case ChatEvent.Connected c -> {
                 nicks.put(network, c.nick());
-                log.info("session {} connected to {}", push.id(), network);
+                if (moved) {
+                    log.info("session {} connected to {}", push.id(), network);
+                }
             }
             case ChatEvent.NickChanged n when n.self() && n.channel().isEmpty() -> nicks.put(network, n.newNick());
             case ChatEvent.Disconnected d -> {
                 if (d.retryInMillis() > 0) {
+                    if (!moved) {
+                        return;
+                    }
                     log.info("session {} lost {} ({}); reconnecting in {} ms", push.id(), network, d.reason(), d.retryInMillis());
                 } else { // the reason may be the person's own quit message: not logged
                     log.info("session {} left {}", push.id(), network);
-                    if (conn[0] != null) {
-                        connections.remove(network, conn[0]);
+                    if (conn[0] != null && connections.remove(network, conn[0])) {
+                        left.add(network);
                     }
                 }
             }

@@ -45,9 +45,42 @@ final class ChatPage {
         return browser.driver().executeCdpCommand(command, params);
     }
 
+    /**
+     * A fresh visit: the page open before it (of the same origin) is left as a person leaving
+     * for good would, its session ended and forgotten, so the new page starts at the connect
+     * screen rather than resuming it (see {@link #reload()}).
+     */
     ChatPage open(String url) {
+        leave(url);
+        return visit(url);
+    }
+
+    /**
+     * Leaves the chat page of {@code url}'s origin in this tab for good: its session is ended and
+     * forgotten (a later page of that origin in this tab, also in an iframe, starts afresh).
+     */
+    void leave(String url) {
+        String origin = java.net.URI.create(url).resolve("/").toString();
+        if (!driver().getCurrentUrl().startsWith(origin)) {
+            driver().get(origin + "healthz"); // the origin's sessionStorage is reachable from here
+        }
+        js("if (window.halleyClient) window.halleyClient.stop(); sessionStorage.clear();");
+    }
+
+    /** Goes to {@code url} in this tab as it is: a stored session is resumed. */
+    ChatPage visit(String url) {
         driver().get(url);
-        browser.waiting(WAIT).until(d -> Boolean.TRUE.equals(js("return !document.body.classList.contains('loading')")));
+        return loaded();
+    }
+
+    /** Reloads the page, as a person pressing F5 does. */
+    ChatPage reload() {
+        driver().navigate().refresh();
+        return loaded();
+    }
+
+    private ChatPage loaded() {
+        browser.waiting(WAIT).until(d -> Boolean.TRUE.equals(js("return !!document.body && !document.body.classList.contains('loading')")));
         return this;
     }
 

@@ -98,7 +98,7 @@ class ChatXmppIT {
     }
 
     /** Trusts only the fixture's CA. */
-    private static javax.net.ssl.X509TrustManager trusting(java.nio.file.Path caPem) throws Exception {
+    static javax.net.ssl.X509TrustManager trusting(java.nio.file.Path caPem) throws Exception {
         java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
         ks.load(null, null);
         try (java.io.InputStream in = java.nio.file.Files.newInputStream(caPem)) {

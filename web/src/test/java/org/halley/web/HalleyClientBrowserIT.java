@@ -200,6 +200,42 @@ class HalleyClientBrowserIT {
     }
 
     @Test
+    void aNewPageResumesTheSessionFromItsFirstEventAndNumbersItsMessagesAfterTheServers() throws Exception {
+        String base = "http://127.0.0.1:" + port + "/?transport=websocket";
+        PushSession s = open(base, "websocket");
+        for (int i = 1; i <= 20; i++) {
+            s.send("{\"n\":" + i + "}");
+        }
+        assertInOrder(20);
+        js().executeScript("t.client.send('one'); t.client.send('two');");
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.messages.size() == 2);
+        String stored = (String) eval("JSON.stringify(t.client.session)");
+        int sessions = app.sessions.size();
+
+        // A reload: a new page, the same session.
+        String resume = base + "&resume=" + java.net.URLEncoder.encode(stored, java.nio.charset.StandardCharsets.UTF_8);
+        open(resume, "websocket");
+        assertThat(eval("t.client.session.session")).isEqualTo(s.id());
+        assertInOrder(20); // replayed from the first event, each once
+        assertThat(eval("t.resets")).isEqualTo(0L);
+        assertThat(eval("t.client.replayUpTo")).isEqualTo(20L);
+        js().executeScript("t.client.send('three');");
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.messages.size() == 3); // numbered after 'two': not taken for a resend
+        assertThat(app.messages).containsExactly("\"one\"", "\"two\"", "\"three\"");
+        s.send("{\"n\":21}");
+        assertInOrder(21);
+
+        // The session ends; a later reload is told so and makes no new session by itself.
+        s.close("expired");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "expired".equals(eval("t.closed")));
+        browser.driver().get(resume);
+        await().atMost(Duration.ofSeconds(20)).until(() -> eval("window.t && t.started"), v -> Boolean.FALSE.equals(v));
+        assertThat(eval("t.closed")).isEqualTo("expired");
+        assertThat(eval("t.client.state.name")).isEqualTo("closed");
+        assertThat(app.sessions).hasSize(sessions);
+    }
+
+    @Test
     void aSessionTheServerForgotIsRenewedAndTheAppIsTold() {
         PushSession s = open("http://127.0.0.1:" + port + "/?transport=websocket", "websocket");
         s.close("testing");

@@ -34,10 +34,11 @@ final class TestPage extends SimpleChannelInboundHandler<FullHttpRequest> {
               helloTimeout: Number(p.get('helloTimeout') || 6000),
               onEvent: (e, seq) => { t.seqs.push(seq); t.events.push(e); },
               onState: s => t.states.push(s.name + ':' + s.transport),
-              onReset: () => t.resets++,
+              onReset: d => { t.resets++; t.reset = d; },
               onClosed: r => t.closed = r,
+              resume: p.get('resume') ? JSON.parse(p.get('resume')) : undefined,
             });
-            t.client.start();
+            t.client.start().then(started => { t.started = started; });
             </script></body></html>
             """;
 

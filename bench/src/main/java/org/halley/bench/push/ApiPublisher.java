@@ -30,13 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Calls the push API at a high rate over a pool of keep-alive connections (Netty): the server answers
  * one request at a time per connection, so each connection takes the next queued call when its
- * answer comes. Any thread may {@link #submit}.
+ * answer comes, and a submitted call wakes one idle connection (never all of them: that would
+ * cost the load process more than the server). Any thread may {@link #submit}.
  */
 final class ApiPublisher {
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     private final Queue<String[]> queue = new ConcurrentLinkedQueue<>(); // {path, body}
     private final List<Caller> callers = new ArrayList<>();
+    /** Connections waiting for a call; one not here is waiting for its answer. */
+    private final Queue<Caller> idle = new ConcurrentLinkedQueue<>();
     private final String authorization;
     private final String host;
 
@@ -54,29 +57,35 @@ final class ApiPublisher {
                     }).connect(target, new InetSocketAddress(source, 0)).sync().channel();
             c.channel = ch;
             callers.add(c);
+            idle.add(c);
         }
     }
 
     void submit(String path, String body) {
         queue.add(new String[] {path, body});
-        for (Caller c : callers) {
+        wakeOne();
+    }
+
+    private void wakeOne() {
+        Caller c = idle.poll();
+        if (c != null) {
             c.channel.eventLoop().execute(c::next);
         }
     }
 
     final class Caller extends SimpleChannelInboundHandler<FullHttpResponse> {
         Channel channel;
-        boolean busy;
 
+        /** On this connection's event loop, when it is idle or its answer came. */
         void next() {
-            if (busy) {
-                return;
-            }
             String[] call = queue.poll();
             if (call == null) {
+                idle.add(this);
+                if (!queue.isEmpty()) { // a call came between poll and add
+                    wakeOne();
+                }
                 return;
             }
-            busy = true;
             FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, call[0],
                     Unpooled.wrappedBuffer(call[1].getBytes(StandardCharsets.UTF_8)));
             r.headers().set(HttpHeaderNames.HOST, host).set(HttpHeaderNames.AUTHORIZATION, authorization)
@@ -88,7 +97,6 @@ final class ApiPublisher {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
             (res.status().code() == 202 ? accepted : failed).incrementAndGet();
-            busy = false;
             next();
         }
     }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,14 +72,22 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
     private int failures;
     private ScheduledFuture<?> retry;
     private String closeReason;
+    /** Why the last attempt ended, while waiting to reconnect. */
+    private String lostReason = "";
     /** Channels the person is in (folded name → name), to rejoin after a reconnect. */
     private final Map<String, String> channels = new LinkedHashMap<>();
     /** Channels asked for before registration, joined once it completes. */
     private final Map<String, String> pending = new LinkedHashMap<>();
     /** Keys of the channels in either, as given or as later set with MODE +k. */
     private final Map<String, String> keys = new LinkedHashMap<>();
+    /** The last topic heard in each channel of {@link #channels} (folded name), for a refresh. */
+    private final Map<String, ChatEvent.Topic> topics = new HashMap<>();
+    /** People ahead in the admission queue, as last said. */
+    private int ahead;
 
     private volatile String nick;
+    /** The server that welcomed the person (001's source). */
+    private volatile String server = "";
     private final java.util.concurrent.locks.ReentrantLock emitting = new java.util.concurrent.locks.ReentrantLock();
     private volatile String awayMessage = "";
     private final Isupport isupport = new Isupport();
@@ -285,6 +294,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             synchronized (IrcConnection.this) {
                 channels.remove(isupport.fold(channel));
                 keys.remove(isupport.fold(channel));
+                topics.remove(isupport.fold(channel));
             }
         }
 
@@ -361,11 +371,17 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
 
     @Override
     public void position(int ahead) {
-        synchronized (this) {
-            if (state != State.QUEUED) {
-                return;
+        emitting.lock(); // before this object's monitor, as refresh() takes them
+        try {
+            synchronized (this) {
+                if (state != State.QUEUED) {
+                    return;
+                }
+                this.ahead = ahead;
             }
             emit(new ChatEvent.Connecting(Instant.now(), config.name(), ahead));
+        } finally {
+            emitting.unlock();
         }
     }
 
@@ -424,11 +440,13 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             a.registrationTimeout.cancel(false);
         }
         nick = registeredNick;
+        this.server = server;
         List<String> joins;
         boolean closing;
         synchronized (this) {
             state = State.REGISTERED;
             failures = 0;
+            topics.clear(); // the rejoins bring them again
             closing = closeReason != null;
             joins = joinLines();
         }
@@ -490,6 +508,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
                 state = State.ENDED;
             } else {
                 state = State.WAITING;
+                lostReason = reason;
                 failures++;
                 retryIn = backoff(config.reconnect(), failures, ThreadLocalRandom.current().nextDouble());
                 if (end == IrcEvents.End.THROTTLED) {
@@ -576,6 +595,76 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         }
         if (!a.writer.offer(out)) {
             throw new CommandRejectedException("too-fast", "", "too much is waiting to be sent to " + config.name() + "; slow down");
+        }
+    }
+
+    /**
+     * Says where the connection stands, on the caller's thread: where it is ({@code Connected},
+     * {@code Connecting}, {@code Disconnected}), then {@code Joined} (self) and the last {@code
+     * Topic} heard for each channel, from what the connection knows. The member lists are asked
+     * of the server (one NAMES per channel, through flood control like the person's own lines):
+     * Halley keeps no member lists for IRC, and the server's answer is the truth anyway. Its
+     * {@code Members} follow later, decoded by the reader as on a join.
+     */
+    @Override
+    public void refresh() {
+        Attempt a;
+        List<String> joined;
+        // Under the event lock: the picture said here and what the reader delivers form one
+        // sequence, so a PART or KICK being delivered lands before or after it, never inside.
+        emitting.lock();
+        try {
+            State s;
+            long retryIn = 0;
+            String lost;
+            int queued;
+            List<ChatEvent.Topic> known = new ArrayList<>();
+            synchronized (this) {
+                s = closeReason != null ? State.ENDED : state;
+                a = attempt;
+                joined = new ArrayList<>(channels.values());
+                lost = lostReason;
+                queued = ahead;
+                if (retry != null) {
+                    retryIn = Math.max(1, retry.getDelay(TimeUnit.MILLISECONDS));
+                }
+                for (String c : joined) {
+                    ChatEvent.Topic t = topics.get(isupport.fold(c));
+                    if (t != null) {
+                        known.add(t);
+                    }
+                }
+            }
+            Instant now = Instant.now();
+            switch (s) {
+                case QUEUED -> emit(new ChatEvent.Connecting(now, config.name(), queued));
+                case CONNECTING -> emit(new ChatEvent.Connecting(now, config.name(), 0));
+                case WAITING -> emit(new ChatEvent.Disconnected(now, lost, retryIn));
+                case REGISTERED -> {
+                    emit(new ChatEvent.Connected(now, nick, server));
+                    for (String channel : joined) {
+                        emit(new ChatEvent.Joined(now, channel, nick, true));
+                        for (ChatEvent.Topic t : known) {
+                            if (t.channel().equals(channel)) {
+                                emit(t);
+                            }
+                        }
+                    }
+                }
+                case ENDED -> { }
+            }
+            if (s != State.REGISTERED || a == null || joined.isEmpty()) {
+                return;
+            }
+        } finally {
+            emitting.unlock();
+        }
+        List<IrcWriter.Out> out = new ArrayList<>(joined.size());
+        for (String channel : joined) {
+            out.add(new IrcWriter.Out("NAMES " + channel, null));
+        }
+        if (!a.writer.offerUnlessWaiting(out)) {
+            log.debug("refresh of {} channels on {} not sent: the queue is full", joined.size(), config.name());
         }
     }
 
@@ -686,6 +775,13 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         }
         emitting.lock();
         try {
+            if (e instanceof ChatEvent.Topic t) { // kept for a refresh, in step with what was said
+                synchronized (this) {
+                    if (channels.containsKey(isupport.fold(t.channel()))) {
+                        topics.put(isupport.fold(t.channel()), t);
+                    }
+                }
+            }
             sink.accept(e);
         } catch (RuntimeException ex) {
             log.warn("event sink failed on {}", e.getClass().getSimpleName(), ex);

@@ -59,6 +59,19 @@ final class IrcWriter {
         return true;
     }
 
+    /**
+     * Queues those of {@code lines} that are not waiting already: a question asked again before
+     * the first went out gets one answer, which serves both (refreshes in quick succession cost
+     * the flood budget once). False when closed or too much is waiting.
+     */
+    boolean offerUnlessWaiting(List<Out> lines) {
+        List<Out> fresh;
+        synchronized (this) {
+            fresh = lines.stream().filter(l -> queue.stream().noneMatch(q -> q.line().equals(l.line()))).toList();
+        }
+        return fresh.isEmpty() || offer(fresh);
+    }
+
     /** Writes {@code line} now on the caller's thread, ahead of the queue. */
     void sendNow(String line) {
         synchronized (this) {

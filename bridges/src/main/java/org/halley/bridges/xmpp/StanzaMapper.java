@@ -81,6 +81,8 @@ final class StanzaMapper {
         final Map<String, ChatEvent.Member> occupants = new LinkedHashMap<>();
         /** Real JIDs where the room shows them (non-anonymous rooms, or to moderators). */
         final Map<String, String> realJids = new HashMap<>();
+        /** The room's subject as last said, for a refresh; null until the room sent one. */
+        ChatEvent.Topic subject;
 
         Room(EntityBareJid jid, Resourcepart nick) {
             this.jid = jid;
@@ -91,7 +93,7 @@ final class StanzaMapper {
     private final ChatEventSink out;
     private final Actions actions;
     private final Clock clock;
-    private final Map<EntityBareJid, Room> rooms = new HashMap<>();
+    private final Map<EntityBareJid, Room> rooms = new LinkedHashMap<>();
 
     StanzaMapper(ChatEventSink out, Actions actions, Clock clock) {
         this.out = out;
@@ -112,6 +114,27 @@ final class StanzaMapper {
     /** A fresh stream: no room is joined any more (they are joined again by the connection). */
     void reset() {
         rooms.clear();
+    }
+
+    /**
+     * Says again where the person stands in every room they are fully in: {@code Joined} (self,
+     * with their nickname there), {@code Members} (the whole list) and the subject, if the room
+     * sent one. For a browser that lost its view (a reloaded page).
+     */
+    void describe() {
+        for (Room r : rooms.values()) {
+            if (!r.joined) {
+                continue;
+            }
+            String channel = r.jid.toString();
+            emit(new ChatEvent.Joined(now(), channel, r.nick.toString(), true));
+            List<ChatEvent.Member> members = new ArrayList<>(r.occupants.values());
+            members.sort((a, b) -> a.nick().compareToIgnoreCase(b.nick()));
+            emit(new ChatEvent.Members(now(), channel, members));
+            if (r.subject != null) {
+                emit(r.subject);
+            }
+        }
     }
 
     /** Whether the person is fully in {@code room}. */
@@ -171,8 +194,9 @@ final class StanzaMapper {
             DelayInformation delay = DelayInformation.from(m);
             Instant stamp = delay == null || delay.getStamp() == null ? null : delay.getStamp().toInstant();
             if (body == null && m.getSubject() != null) {
-                emit(new ChatEvent.Topic(stamp != null ? stamp : now(), room.jid.toString(), m.getSubject(),
-                        nick == null ? "" : nick.toString(), stamp));
+                room.subject = new ChatEvent.Topic(stamp != null ? stamp : now(), room.jid.toString(), m.getSubject(),
+                        nick == null ? "" : nick.toString(), stamp);
+                emit(room.subject);
                 return;
             }
             if (body == null) {

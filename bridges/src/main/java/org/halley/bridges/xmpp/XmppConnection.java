@@ -401,6 +401,39 @@ final class XmppConnection implements BridgeConnection {
         }
     }
 
+    /**
+     * Says where the connection stands, on the event lane (so in order with everything else):
+     * {@code Connected} (or {@code Connecting} while it is not logged in), then for each room the
+     * person is in {@code Joined} (self), {@code Members} and the subject, from the mapper's own
+     * state, then the roster with each contact's presence, and the person's own presence when it
+     * is not "available". Nothing is asked of the server.
+     */
+    @Override
+    public void refresh() {
+        events.execute(() -> {
+            if (closed.get()) {
+                return;
+            }
+            AbstractXMPPConnection c = connection;
+            if (!online || c == null) {
+                deliver(new ChatEvent.Connecting(Instant.now(), config.domain(), 0));
+                return;
+            }
+            deliver(new ChatEvent.Connected(Instant.now(), self.toString(), config.domain()));
+            mapper.describe();
+            if (config.login() == XmppLogin.ACCOUNT) {
+                Roster roster = Roster.getInstanceFor(c);
+                if (roster.isLoaded()) {
+                    emitRoster(roster);
+                }
+            }
+            if (mode != Presence.Mode.available) {
+                String status = mode == Presence.Mode.chat ? "available" : mode.name();
+                deliver(new ChatEvent.Presence(Instant.now(), String.valueOf(self), status, statusMessage, true));
+            }
+        });
+    }
+
     /** On the event lane: hand one event to the gateway. */
     private void deliver(ChatEvent e) {
         try {

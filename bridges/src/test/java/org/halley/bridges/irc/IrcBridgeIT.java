@@ -62,6 +62,46 @@ class IrcBridgeIT {
     }
 
     @Test
+    void refreshSaysWhereThePersonStandsWithTheTopicsAndTheServersNames() throws Exception {
+        try (RawIrcClient carol = RawIrcClient.connect(irc.port(), "carol2")) {
+            carol.join("#halley-r1");
+            carol.send("TOPIC #halley-r1 :refresh me");
+            carol.await(l -> l.contains(" TOPIC #halley-r1 :refresh me"), WAIT);
+            ChatEventRecorder events = new ChatEventRecorder();
+            BridgeConnection erin = bridge.connect(login("erin", "#halley-r1", "#halley-r2"), events);
+            events.await(ChatEvent.Members.class, m -> m.channel().equals("#halley-r1"));
+            events.await(ChatEvent.Members.class, m -> m.channel().equals("#halley-r2"));
+            carol.send("TOPIC #halley-r1 :changed since");
+            events.await(ChatEvent.Topic.class, t -> t.topic().equals("changed since"));
+            try (RawIrcClient frank = RawIrcClient.connect(irc.port(), "frank2")) {
+                frank.join("#halley-r1");
+                events.await(ChatEvent.Joined.class, j -> j.nick().equals("frank2"));
+            }
+            events.await(ChatEvent.Quit.class, q -> q.nick().equals("frank2"));
+            int before = carol.lines().size();
+
+            int from = events.mark();
+            erin.refresh();
+            events.awaitFrom(from, ChatEvent.Members.class, m -> m.channel().equals("#halley-r2"));
+            List<ChatEvent> said = events.all.subList(from, events.all.size());
+            assertThat(said.get(0)).isInstanceOfSatisfying(ChatEvent.Connected.class, c -> assertThat(c.nick()).isEqualTo("erin"));
+            assertThat(said).filteredOn(ChatEvent.Joined.class::isInstance).map(e -> ((ChatEvent.Joined) e).channel())
+                    .containsExactly("#halley-r1", "#halley-r2");
+            assertThat(said).filteredOn(ChatEvent.Topic.class::isInstance).map(e -> ((ChatEvent.Topic) e).topic())
+                    .containsExactly("changed since"); // the newest; #halley-r2 has none
+            ChatEvent.Members r1 = events.awaitFrom(from, ChatEvent.Members.class, m -> m.channel().equals("#halley-r1"));
+            assertThat(r1.members()).extracting(ChatEvent.Member::nick).containsExactly("carol2", "erin"); // the server's list now
+            // Nothing of it was news to the channel: the same connection, no JOIN, no PART.
+            assertThat(carol.lines().subList(before, carol.lines().size())).noneMatch(l -> l.startsWith(":erin!"));
+            erin.close("bye");
+            events.await(ChatEvent.Disconnected.class, d -> d.retryInMillis() == 0);
+            int after = events.mark();
+            erin.refresh();
+            assertThat(events.mark()).as("an ended connection says nothing").isEqualTo(after);
+        }
+    }
+
+    @Test
     void connectsJoinsAndTalksBothWays() throws Exception {
         try (RawIrcClient carol = RawIrcClient.connect(irc.port(), "carol")) {
             carol.join("#halley-a");

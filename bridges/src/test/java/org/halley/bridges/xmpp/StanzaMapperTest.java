@@ -115,6 +115,27 @@ class StanzaMapperTest {
     }
 
     @Test
+    void describeSaysEveryJoinedRoomWithItsOccupantsAsTheyAreNowAndTheSubject() throws Exception {
+        join("me");
+        feed("<message type='groupchat' from='" + ROOM + "/bob' to='me@example.org/r'><subject>Welcome</subject></message>");
+        feed(occupant("amy", "member", "participant"));
+        feed("<presence type='unavailable' from='" + ROOM + "/bob'><x xmlns='" + MUC_USER + "'><item affiliation='owner' role='none'/></x></presence>");
+        mapper.joining(JidCreate.entityBareFrom("half@conference.example.org"), Resourcepart.from("me")); // not yet in it
+        events.clear();
+
+        mapper.describe();
+        assertThat(events).containsExactly(
+                new ChatEvent.Joined(NOW, ROOM, "me", true),
+                new ChatEvent.Members(NOW, ROOM, List.of(new ChatEvent.Member("amy", "", "participant", "member"),
+                        new ChatEvent.Member("me", "", "participant", ""))),
+                new ChatEvent.Topic(NOW, ROOM, "Welcome", "bob", null));
+        events.clear();
+        mapper.reset();
+        mapper.describe();
+        assertThat(events).as("a fresh stream: no room yet").isEmpty();
+    }
+
+    @Test
     void historyKeepsItsTimeAndTheSubjectEndsIt() throws Exception {
         join("me");
         feed("<message type='groupchat' from='" + ROOM + "/bob' to='me@example.org/r'><body>old</body>"
