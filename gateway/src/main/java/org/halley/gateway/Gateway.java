@@ -82,7 +82,7 @@ public final class Gateway implements AutoCloseable {
         }
         this.live = new AtomicReference<>(Live.of(config, bridges));
         this.configFile = configFile;
-        this.readiness = new Readiness(this::config, states, draining::get);
+        this.readiness = new Readiness(this::config, states, draining::get, this::sessionsOpen);
         this.metrics = new HalleyMetrics(this);
         this.admin = new AdminHandler(this, metrics, () -> config().admin());
         StaticFiles files = StaticFiles.load();
@@ -115,6 +115,12 @@ public final class Gateway implements AutoCloseable {
         log.info("Halley {} listening on {}:{} for {} with networks {} (config {})", version(), config.server().bind(), g.port(),
                 config.server().publicUrl(), g.bridges().keySet(), config.source());
         return g;
+    }
+
+    /** Browser sessions open now (0 while the push server is being built). Any thread. */
+    private int sessionsOpen() {
+        PushServer p = push;
+        return p == null ? 0 : p.sessions();
     }
 
     public int port() {

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.halley.config.BridgeConfig;
 import org.halley.config.HalleyConfig;
@@ -17,8 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether this node should get new sessions ({@code /readyz}): not while it drains, and not while
- * no network can be reached. A network counts as reachable while one of its people's connections
+ * Whether this node should get new sessions ({@code /readyz}): not while it drains, not while it
+ * holds {@code limits.max-sessions} (it would refuse a new one with 503), and not while no network
+ * can be reached. Not ready is about new sessions only: the load balancer keeps sending a node the
+ * requests of its own sessions (HAProxy's {@code option persist}). A network counts as reachable while one of its people's connections
  * is connected (the best evidence, and free); otherwise by a TCP connect to its host and port every
  * {@code server.probe-interval} (no TLS, no registration: the network sees a connection open and
  * close). The answer is computed from memory, so it is fast on any thread.
@@ -39,15 +42,17 @@ final class Readiness implements AutoCloseable {
     private final Supplier<HalleyConfig> config;
     private final BridgeStates states;
     private final BooleanSupplier draining;
+    private final IntSupplier sessions;
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> lastReachable = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("halley-probe").daemon().factory());
 
-    Readiness(Supplier<HalleyConfig> config, BridgeStates states, BooleanSupplier draining) {
+    Readiness(Supplier<HalleyConfig> config, BridgeStates states, BooleanSupplier draining, IntSupplier sessions) {
         this.config = config;
         this.states = states;
         this.draining = draining;
+        this.sessions = sessions;
     }
 
     /** Probes at once, then every {@code server.probe-interval}. */
@@ -84,6 +89,11 @@ final class Readiness implements AutoCloseable {
         }
         if (draining.getAsBoolean()) {
             return new Status(false, "not ready: draining (this node is shutting down)\n" + lines);
+        }
+        int open = sessions.getAsInt();
+        int max = c.limits().maxSessions();
+        if (open >= max) {
+            return new Status(false, "not ready: full (" + open + " of limits.max-sessions " + max + ")\n" + lines);
         }
         if (!any) {
             return new Status(false, "not ready: no network reachable\n" + lines);
