@@ -108,29 +108,15 @@ export class HalleyClient {
   // ---- internals ----
 
   async _createSession() {
-    for (;;) {
-      // A request that gets no answer (lost in a server restart) must not hold the page forever:
-      // it is abandoned after SESSION_TIMEOUT_MS and tried again; stop() abandons it at once.
-      const ctrl = this.creating = new AbortController();
-      const timer = setTimeout(() => ctrl.abort(), SESSION_TIMEOUT_MS);
-      try {
-        const res = await fetch(this.base + '/push/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', signal: ctrl.signal });
-        if (res.ok) {
-          this.session = await res.json();
-          this.last = 0;
-          return;
-        }
-        if (res.status === 403) throw new Error((await res.json().catch(() => ({}))).message || 'refused');
-      } catch (e) {
-        if (this.state.name === 'closed') throw new Error('stopped');
-        // TypeError: the network; AbortError: no answer in time; anything else is the server's no
-        if (!(e instanceof TypeError) && !(e && e.name === 'AbortError')) throw e;
-      } finally {
-        clearTimeout(timer);
+    await this._untilAnswered(async signal => {
+      const res = await fetch(this.base + '/push/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', signal });
+      if (res.ok) {
+        this.session = await res.json();
+        this.last = 0;
+        return true;
       }
-      this.attempt++;
-      await new Promise(r => this._later(r, false));
-    }
+      if (res.status === 403) throw new Error((await res.json().catch(() => ({}))).message || 'refused');
+    });
   }
 
   /**
@@ -138,22 +124,36 @@ export class HalleyClient {
    * client message the server processed, so this page numbers its own after it; 403 (or 410, 421:
    * its node drained or is gone) means the session has ended. Without an answer it asks again, with backoff.
    */
-  async _probe() {
+  _probe() {
+    return this._untilAnswered(async signal => {
+      const res = await fetch(this._url('/push/send'), { method: 'POST', headers: this._headers(), body: '[]', signal });
+      if (res.ok) {
+        const { ack } = await res.json();
+        this.nextCseq = ack + 1;
+        this.sentUpTo = ack;
+        this.last = 0;
+        return true;
+      }
+      if (res.status >= 400 && res.status < 500) return false;
+    });
+  }
+
+  /**
+   * Calls request(signal) until it answers (returns other than undefined) and returns that. A
+   * request that gets no answer (lost in a server restart) must not hold the page forever: it is
+   * abandoned after SESSION_TIMEOUT_MS and, like a network error or an undefined answer, tried
+   * again with backoff; stop() abandons it at once. Any other error is thrown.
+   */
+  async _untilAnswered(request) {
     for (;;) {
       const ctrl = this.creating = new AbortController();
       const timer = setTimeout(() => ctrl.abort(), SESSION_TIMEOUT_MS);
       try {
-        const res = await fetch(this._url('/push/send'), { method: 'POST', headers: this._headers(), body: '[]', signal: ctrl.signal });
-        if (res.ok) {
-          const { ack } = await res.json();
-          this.nextCseq = ack + 1;
-          this.sentUpTo = ack;
-          this.last = 0;
-          return true;
-        }
-        if (res.status >= 400 && res.status < 500) return false;
+        const answer = await request(ctrl.signal);
+        if (answer !== undefined) return answer;
       } catch (e) {
         if (this.state.name === 'closed') throw new Error('stopped');
+        // TypeError: the network; AbortError: no answer in time; anything else is the server's no
         if (!(e instanceof TypeError) && !(e && e.name === 'AbortError')) throw e;
       } finally {
         clearTimeout(timer);
