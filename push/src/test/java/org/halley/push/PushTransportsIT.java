@@ -127,7 +127,10 @@ class PushTransportsIT {
         for (int i = 1; i <= 300; i++) {
             push.session(s).send("{\"n\":" + i + "}");
         }
-        Transport.Connection c = push.connect(t, s, 0); // sends queued before the connect run first on the shard
+        // The sends are tasks on the shard's loop; a request read on a kept-alive connection of that
+        // loop may run before them (Netty interleaves I/O and tasks), so wait until all are numbered.
+        await().until(() -> push.server.counters().snapshot().eventsPublished() == 300);
+        Transport.Connection c = push.connect(t, s, 0);
         assertThat(c.nextReal().get("type").asText()).isEqualTo("hello");
         JsonNode reset = c.nextReal();
         assertThat(reset.get("type").asText()).isEqualTo("reset");
