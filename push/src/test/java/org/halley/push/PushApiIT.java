@@ -60,7 +60,10 @@ class PushApiIT {
         Created a1 = prebind("bob");
         Created a2 = prebind("bob");
         prebind("carol");
+        long published = push.server.counters().snapshot().eventsPublished();
         push.session(a1).send("{\"before\":1}");
+        // A task on a1's loop; the API call below may be read on that loop and run first.
+        await().until(() -> push.server.counters().snapshot().eventsPublished() == published + 1);
         HttpResponse<String> r = push.post("/push/api/users/bob/events", "\"hi bob\"", AUTH);
         assertThat(r.statusCode()).isEqualTo(202);
         JsonNode sessions = Transport.JSON.readTree(r.body()).get("sessions");
