@@ -16,10 +16,10 @@ import org.halley.testkit.ServerProcess;
  * in a process of its own, so SIGKILL and SIGTERM are real. Its output is appended to
  * {@code nX.log} across restarts.
  */
-final class ClusterNode extends ServerProcess {
-    final String node;
-    final int port;
-    final Path config;
+public final class ClusterNode extends ServerProcess {
+    public final String node;
+    public final int port;
+    public final Path config;
 
     private ClusterNode(Path dir, String node, int port, Path config, List<String> command) {
         super(node, dir, command);
@@ -29,7 +29,7 @@ final class ClusterNode extends ServerProcess {
     }
 
     /** The jar the reactor built before the integration tests ({@code package} runs before them). */
-    static Path jar() {
+    public static Path jar() {
         Path jar = Path.of(System.getProperty("halley.test.outputDir", "target"), "halley.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the integration tests through Maven "
@@ -38,14 +38,17 @@ final class ClusterNode extends ServerProcess {
         return jar;
     }
 
-    /** Writes {@code yaml} as {@code dir/node.yaml} and starts the node; returns once it listens on {@code port}. */
-    static ClusterNode start(Path dir, String node, int port, String yaml, List<String> jvmOptions) {
+    /**
+     * Writes {@code yaml} as {@code dir/node.yaml} and starts the node from {@code jar}; returns
+     * once it listens on {@code port}.
+     */
+    static ClusterNode start(Path dir, Path jar, String node, int port, String yaml, List<String> jvmOptions) {
         try {
             Path config = Files.writeString(dir.resolve(node + ".yaml"), yaml);
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(jvmOptions);
-            cmd.addAll(List.of("-jar", jar().toAbsolutePath().toString(), "--config", config.toString()));
+            cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--config", config.toString()));
             ClusterNode n = new ClusterNode(dir, node, port, config, cmd);
             n.startAgain();
             return n;
@@ -55,26 +58,26 @@ final class ClusterNode extends ServerProcess {
     }
 
     /** Starts the process (again, after a kill or a stop) with the same config and port. */
-    void startAgain() {
+    public void startAgain() {
         startProcess();
-        Ports.awaitListening(port, Duration.ofSeconds(60), process(), node + " (" + log() + "):\n" + logTail(30));
+        Ports.awaitListening(port, Duration.ofSeconds(90), process(), node + " (" + log() + "):\n" + logTail(30));
     }
 
-    long pid() {
+    public long pid() {
         return process().pid();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process() != null && process().isAlive();
     }
 
     /** SIGTERM, without waiting: the node drains and exits by itself. */
-    void terminate() {
+    public void terminate() {
         process().destroy();
     }
 
     /** Waits for the process to exit; its exit code, or -1 if it is still running. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         return process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process().exitValue() : -1;
     }
 }

@@ -72,8 +72,6 @@ final class DeployFiles {
     static Map<String, Gateway> nodes(String publicUrl, int ircPort) throws Exception {
         Map<String, Integer> ports = new LinkedHashMap<>();
         HalleyCluster.NODES.forEach(n -> ports.put(n, Ports.free()));
-        StringBuilder list = new StringBuilder();
-        ports.forEach((n, p) -> list.append("    - {name: ").append(n).append(", address: 127.0.0.1:").append(p).append("}\n"));
         Map<String, Gateway> nodes = new LinkedHashMap<>();
         for (String n : HalleyCluster.NODES) {
             nodes.put(n, Gateway.start(ConfigLoader.parse(n + ".yaml", """
@@ -84,10 +82,8 @@ final class DeployFiles {
                       push: {api-secret: %s}
                     limits: {sessions-per-ip: 10000}
                     bridges: [{name: demo, kind: irc, host: 127.0.0.1, port: %d, tls: false}]
-                    cluster:
-                      node: %s
-                      nodes:
-                    %s""".formatted(ports.get(n), publicUrl, HalleyCluster.API_SECRET, ircPort, n, list))));
+                    %s""".formatted(ports.get(n), publicUrl, HalleyCluster.API_SECRET, ircPort,
+                    HalleyCluster.clusterSection(n, ports)))));
         }
         return nodes;
     }

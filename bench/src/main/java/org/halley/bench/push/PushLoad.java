@@ -59,7 +59,7 @@ import org.HdrHistogram.Recorder;
  * <pre>
  * java -cp ... org.halley.bench.push.PushLoad --mode idle|fanout|broadcast|latency|storm
  *     --targets 127.0.0.1:9001,127.0.0.1:9002 --sources 127.0.0.2,127.0.0.3 --transport websocket
- *     --connections 2000 [--rate 10000] [--seconds 10] [--secret S] [--hold 10]
+ *     --connections 2000 [--rate 10000] [--seconds 10] [--warmup 5] [--secret S] [--hold 10]
  * </pre>
  *
  * Prints {@code RESULT key=value ...} lines that the bench script gathers.
@@ -222,7 +222,11 @@ public final class PushLoad {
         }
     }
 
-    /** Each client joins 10 of 100 rooms; the servers publish at a constant rate to random rooms. */
+    /**
+     * Each client joins 10 of 100 rooms; the servers publish at a constant rate to random rooms. As
+     * in {@link #latencyViaApi}, a warm-up at the same rate ({@code --warmup} seconds, default 5)
+     * comes first and is not counted.
+     */
     void fanout() throws Exception {
         for (Conn c : conns) {
             StringBuilder rooms = new StringBuilder();
@@ -231,13 +235,21 @@ public final class PushLoad {
         }
         Thread.sleep(2000);
         int seconds = intOpt("seconds", 10);
+        int warmup = intOpt("warmup", 5);
+        if (warmup > 0) {
+            admin("/bench/fanout?rate=" + intOpt("rate", 1000) + "&seconds=" + warmup + "&bytes=" + intOpt("bytes", 50));
+            Thread.sleep(warmup * 1000L + 2000);
+        }
         latency.reset();
         long before = events.sum();
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         admin("/bench/fanout?rate=" + intOpt("rate", 1000) + "&seconds=" + seconds + "&bytes=" + intOpt("bytes", 50));
         Thread.sleep(seconds * 1000L + 3000);
         double elapsed = Math.min(seconds, (System.nanoTime() - t0) / 1e9);
         report("fanout", events.sum() - before, seconds, elapsed);
+        result("load-cpu", String.format(java.util.Locale.ROOT, "cpu_seconds=%.2f wall_seconds=%d",
+                (processCpuNanos() - cpu0) / 1e9, seconds + 3));
     }
 
     void broadcast() throws Exception {

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.halley.gateway.ClusterNode;
 
 /**
  * The soak: browsers (protocol-level clients of {@link SoakBrowser}, every transport) chat through
@@ -269,12 +270,12 @@ public final class Soak {
     }
 
     private void drain(SoakCluster cluster, String name) throws Exception {
-        SoakCluster.Node node = cluster.nodes.get(name);
+        ClusterNode node = cluster.nodes.get(name);
         long before = browsers.stream().filter(b -> name.equals(nodeOf(b.sessionId()))).count();
         note("draining " + name + " (SIGTERM; " + before + " browsers on it)");
         long t = System.nanoTime();
         node.terminate();
-        if (!node.awaitExit(Duration.ofSeconds(60))) {
+        if (node.awaitExit(Duration.ofSeconds(60)) == -1) {
             failure(name + " did not exit within 60 s of SIGTERM");
             node.kill();
         } else if (node.process().exitValue() != 0) {
@@ -282,7 +283,7 @@ public final class Soak {
         }
         note(String.format(Locale.ROOT, "%s drained and exited in %.1f s (exit %d); starting it again", name, (System.nanoTime() - t) / 1e9,
                 node.process().exitValue()));
-        node.start();
+        node.startAgain();
         cluster.awaitUp(name, true, Duration.ofSeconds(60));
         note(name + " back in HAProxy");
     }
