@@ -227,10 +227,11 @@ export class HalleyClient {
         this._renew(true);
         break;
       case 'close':
+      case 'replaced': // another page took the session over (a duplicated tab): stop, never reconnect
         this._clearTimers();
         this._drop();
         this._setState('closed');
-        this.onClosed(msg.reason);
+        this.onClosed(msg.type === 'replaced' ? 'replaced' : msg.reason);
         break;
     }
   }

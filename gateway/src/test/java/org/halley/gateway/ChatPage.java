@@ -32,9 +32,21 @@ final class ChatPage {
 
     ChatPage(BrowserFixture browser) {
         this.browser = browser;
+        hook();
+    }
+
+    /** The test's hooks (script errors, CSP violations, events) and UTC, in the current tab. */
+    private void hook() {
         cdp("Page.enable", Map.of());
         cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", resource("page-hooks.js")));
         cdp("Emulation.setTimezoneOverride", Map.of("timezoneId", "UTC"));
+    }
+
+    /** Opens a new tab, hooked as the first, and switches to it; returns its handle. */
+    String newTab() {
+        driver().switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        hook();
+        return driver().getWindowHandle();
     }
 
     ChromeDriver driver() {

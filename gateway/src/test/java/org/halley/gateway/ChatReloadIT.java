@@ -68,7 +68,7 @@ class ChatReloadIT {
         tightUrl = "http://127.0.0.1:" + port;
         tight = Gateway.start(config(port, tightUrl, 30));
         alice = RawIrcClient.connect(irc.port(), "alice");
-        for (String c : List.of("#ra", "#rb", "#rc", "#ta", "#tb", "#tq")) {
+        for (String c : List.of("#ra", "#rb", "#rc", "#rd", "#ta", "#tb", "#tq")) {
             alice.join(c);
         }
         alice.send("TOPIC #ra :roomy topic");
@@ -325,5 +325,56 @@ class ChatReloadIT {
         page.awaitVisible(By.id("connect-screen"));
         assertThat(page.el("connect-error").getText()).isEmpty();
         page.assertNoErrors();
+    }
+
+    @Test
+    @Order(8)
+    void aDuplicatedTabTakesTheSessionOverAndTheFirstStopsOnEveryTransport() throws Exception {
+        String first = page.driver().getWindowHandle();
+        for (String transport : List.of("websocket", "sse", "long-polling", "iframe")) {
+            String nick = "dup" + transport.charAt(0);
+            String url = roomyUrl + "/?network=demo&channels=%23rd&nick=" + nick + "&autoconnect=1&transport=" + transport;
+            page.open(url);
+            page.awaitConversation("#rd");
+            page.until("live", () -> page.el("link-state").getText().startsWith("Live"));
+            int mark = alice.lines().size();
+            long sessions = roomy.push().counters().snapshot().sessionsOpened();
+            // What the browser's "Duplicate tab" does: a new tab with a copy of this tab's sessionStorage.
+            String stored = (String) page.js("return JSON.stringify(sessionStorage)");
+            String second = page.newTab();
+            try {
+                page.driver().get(roomyUrl + "/healthz");
+                page.js("const s = JSON.parse(arguments[0]); for (const k in s) sessionStorage.setItem(k, s[k]);", stored);
+                page.visit(url);
+                page.awaitConversation("#rd");
+                page.until(transport + ": the copy is live", () -> page.el("link-state").getText().startsWith("Live"));
+                page.driver().switchTo().window(first);
+                page.until(transport + ": the first tab says where the chat went",
+                        () -> page.el("link-state").getText().equals("This chat is now open in another tab or window."));
+                Thread.sleep(3000); // and stays stopped: the two tabs do not take the session from each other in turn
+                assertThat(page.el("link-state").getText()).as(transport).isEqualTo("This chat is now open in another tab or window.");
+                assertThat((Object) page.js("return window.halleyClient.state.name")).isEqualTo("closed");
+                page.assertNoErrors();
+                page.driver().switchTo().window(second);
+                assertThat(page.el("link-state").getText()).as(transport + ": the copy kept it").startsWith("Live");
+                page.type("the copy of " + transport + " speaks");
+                alice.await(l -> l.startsWith(":" + nick + "!") && l.endsWith("PRIVMSG #rd :the copy of " + transport + " speaks"), WAIT);
+                assertThat(aliceSawFrom(nick, mark)).as("the same IRC connection: no QUIT, no JOIN")
+                        .allMatch(l -> l.contains(" PRIVMSG #rd :"));
+                assertThat(roomy.push().counters().snapshot().sessionsOpened()).as("no new session").isEqualTo(sessions);
+                page.assertNoErrors();
+                page.leave(url);
+            } finally {
+                if (page.driver().getWindowHandles().size() > 1) {
+                    for (String h : page.driver().getWindowHandles()) {
+                        if (!h.equals(first)) {
+                            page.driver().switchTo().window(h);
+                            page.driver().close();
+                        }
+                    }
+                }
+                page.driver().switchTo().window(first);
+            }
+        }
     }
 }

@@ -191,7 +191,7 @@ public final class Session implements PushSession {
         Downstream old = downstream;
         if (old != null) {
             release0(old);
-            old.close(Cut.REPLACED, null);
+            old.close(Cut.REPLACED, Envelopes.replaced());
         }
         if (lingerTimer != null) {
             lingerTimer.cancel(false);

@@ -143,6 +143,29 @@ class PushTransportsIT {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    void aSecondConnectionTakesTheSessionOverAndTheFirstIsToldWhy(Transport t) throws Exception {
+        Created s = push.create();
+        Transport.Connection first = push.connect(t, s, 0);
+        assertThat(first.nextReal().get("type").asText()).isEqualTo("hello");
+        // The first holds its connection (a long poll: its second, held request) before the other comes.
+        long held = t == Transport.LONG_POLLING ? 2 : 1;
+        await().until(() -> push.server.counters().snapshot().connections() >= held);
+        Transport.Connection second = push.connect(t, s, 0); // another page with the same session
+        assertThat(second.nextReal().get("type").asText()).isEqualTo("hello");
+        assertThat(first.nextReal().get("type").asText()).as("why the first ended").isEqualTo("replaced");
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.ended);
+        if (t == Transport.WEBSOCKET) {
+            assertThat(first.status).isEqualTo(4000);
+        }
+        push.session(s).send("{\"n\":1}");
+        assertThat(second.nextReal().get("event").get("n").asInt()).isEqualTo(1);
+        Thread.sleep(500);
+        assertThat(first.received).as("nothing more for the first").isEmpty();
+        second.abort();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     void idleStreamsGetHeartbeats(Transport t) throws Exception {
         Created s = push.create();
         Transport.Connection c = push.connect(t, s, 0);

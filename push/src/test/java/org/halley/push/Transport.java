@@ -306,7 +306,7 @@ enum Transport {
                         if (!aborted) {
                             received.add(m);
                         }
-                        if (type.equals("close")) {
+                        if (type.equals("close") || type.equals("replaced")) {
                             return;
                         }
                     }

@@ -110,16 +110,6 @@ class WebSocketLimitsIT {
     }
 
     @Test
-    void aTakenOverConnectionIsClosedWith4000() throws Exception {
-        Created s = push.create();
-        Transport.Connection first = push.connect(Transport.WEBSOCKET, s, 0);
-        assertThat(first.nextReal().get("type").asText()).isEqualTo("hello");
-        Transport.Connection second = push.connect(Transport.WEBSOCKET, s, 0);
-        assertThat(second.nextReal().get("type").asText()).isEqualTo("hello");
-        await().atMost(Duration.ofSeconds(5)).until(() -> first.status == 4000);
-    }
-
-    @Test
     void anEndedSessionSaysCloseThen4001() throws Exception {
         Created s = push.create();
         Transport.Connection c = push.connect(Transport.WEBSOCKET, s, 0);

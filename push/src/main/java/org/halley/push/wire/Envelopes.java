@@ -99,6 +99,15 @@ public final class Envelopes {
         return ascii("{\"type\":\"going-away\"}");
     }
 
+    /**
+     * Another connection of this session took over (another page has the session now, e.g. a
+     * duplicated tab): stop, do not reconnect. Sent on every transport before the connection ends,
+     * since an HTTP response's end cannot say why (WebSocket also closes with 4000).
+     */
+    public static byte[] replaced() {
+        return ascii("{\"type\":\"replaced\"}");
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
