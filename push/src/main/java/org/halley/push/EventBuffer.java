@@ -3,7 +3,9 @@ package org.halley.push;
 /**
  * The last events of one session, kept so a client that reconnects can be sent exactly what it
  * missed. Bounded by count and by bytes; the oldest go first. Sequence numbers are contiguous, so
- * an event is found by arithmetic. Starts small and grows: most sessions hold few events.
+ * an event is found by arithmetic and is not stored. Starts small and grows: most sessions hold
+ * few events. The arrays are not copied: sessions that got the same event (a room) hold one array,
+ * and each counts its length against its own limit.
  *
  * <p>Not thread-safe; owned by its session's shard loop.
  */

@@ -152,8 +152,11 @@ public final class Session implements PushSession {
         if (closed) {
             return -1;
         }
+        // The buffer holds the event's own bytes, which a room's sessions share (PushServer.send):
+        // one array per event, not per recipient. The envelope with this session's number is made
+        // when it is written and is garbage at once.
         long seq = buffer.lastSeq() + 1;
-        buffer.add(Envelopes.event(seq, safeJson));
+        buffer.add(safeJson);
         shard.counters().eventsPublished.increment();
         Downstream d = downstream;
         if (d != null && written < buffer.firstSeq() - 1) {
@@ -390,7 +393,8 @@ public final class Session implements PushSession {
         ShardStats stats = shard.stats();
         long now = 0;
         while (written < last && d.acceptsMore()) {
-            byte[] envelope = buffer.get(++written);
+            written++;
+            byte[] envelope = Envelopes.event(written, buffer.get(written));
             d.write(envelope);
             stats.eventOut0(envelope.length);
             if (stamps != null) {
