@@ -91,6 +91,14 @@ final class GatewayProcess implements AutoCloseable {
         return new Footprint(heap, rss, threads, virtualThreads());
     }
 
+    /**
+     * Native Memory Tracking (the gateway must run with {@code -XX:NativeMemoryTracking=summary}):
+     * {@code baseline} remembers now, {@code summary.diff} says what grew since by category.
+     */
+    String nativeMemory(String what) throws IOException {
+        return jcmd("VM.native_memory", what);
+    }
+
     /** The biggest classes on the heap now (jcmd GC.class_histogram), top {@code lines}. */
     String histogram(int lines) throws IOException {
         String[] all = jcmd("GC.class_histogram").split("\n");

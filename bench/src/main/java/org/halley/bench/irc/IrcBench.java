@@ -28,6 +28,8 @@ import org.halley.testkit.Ports;
  * <pre>
  * bench/irc --users 1000 [--channel-rate 1] [--pm-rate 6] [--warmup 30] [--measure 120] [--heap 4g]
  *           [--session-buffer 256KiB] [--connect-rate 100] [--connect-interval 10ms] [--histogram 40]
+ *           [--pretouch true] (fixed heap of --heap, pre-touched: RSS growth is then native memory only)
+ *           [--nmt true] (print what native memory grew by, per JVM category)
  * </pre>
  *
  * Not a test: figures depend on the machine and its load; run it on a quiet one.
@@ -103,10 +105,23 @@ public final class IrcBench {
                         admission: {max-connections: 20000, connections-per-ip: 20000, connect-interval: %s}
                         flood: {burst: 10, interval: 100ms}
                     """.formatted(port, port, string("session-buffer", "256KiB"), irc.port(), string("connect-interval", "10ms")));
-            List<String> jvm = List.of("-Xms64m", "-Xmx" + heap, "-XX:+UseG1GC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
-                    "-Dlogback.configurationFile=" + logback(dir));
+            // --pretouch: a fixed heap, touched at start, so RSS growth is native memory only (as
+            // bench/xmpp-bench measures it); otherwise RSS also holds the heap G1 commits ahead.
+            boolean pretouch = Boolean.parseBoolean(string("pretouch", "false"));
+            // --nmt: where native memory grows, by JVM category (Native Memory Tracking's diff)
+            boolean nmt = Boolean.parseBoolean(string("nmt", "false"));
+            List<String> jvm = new ArrayList<>(pretouch
+                    ? List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch", "-XX:+UseG1GC", "-Dlogback.configurationFile=" + logback(dir))
+                    : List.of("-Xms64m", "-Xmx" + heap, "-XX:+UseG1GC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+                            "-Dlogback.configurationFile=" + logback(dir)));
+            if (nmt) {
+                jvm.add("-XX:NativeMemoryTracking=summary");
+            }
             try (GatewayProcess gateway = GatewayProcess.start(jdk, jar, config, port, jvm, dir.resolve("gateway.log"))) {
                 GatewayProcess.Footprint idle = gateway.measure();
+                if (nmt) {
+                    gateway.nativeMemory("baseline");
+                }
                 System.out.printf(Locale.ROOT, "gateway idle: heap %s, RSS %s, %d OS threads, %d virtual%n",
                         mib(idle.heapUsedBytes()), mib(idle.rssBytes()), idle.osThreads(), idle.virtualThreads());
 
@@ -176,6 +191,9 @@ public final class IrcBench {
                     }
                     TimeUnit.MILLISECONDS.sleep(warmup.toMillis());
                     GatewayProcess.Footprint loaded = gateway.measure();
+                    if (nmt) {
+                        System.out.println(gateway.nativeMemory("summary.diff"));
+                    }
                     if (options.containsKey("histogram")) {
                         System.out.println(gateway.histogram(integer("histogram", 30)));
                     }
@@ -193,8 +211,11 @@ public final class IrcBench {
                     double perUserRss = (loaded.rssBytes() - idle.rssBytes()) / (double) users;
                     System.out.printf(Locale.ROOT, "gateway loaded: heap %s, RSS %s, %d OS threads, %d virtual%n",
                             mib(loaded.heapUsedBytes()), mib(loaded.rssBytes()), loaded.osThreads(), loaded.virtualThreads());
-                    System.out.printf(Locale.ROOT, "per bridged user: heap %.1f KiB, RSS %.1f KiB, OS threads %.4f, virtual threads %.2f%n",
-                            perUserHeap / 1024, perUserRss / 1024, (loaded.osThreads() - idle.osThreads()) / (double) users,
+                    System.out.printf(Locale.ROOT, "per bridged user: heap %.1f KiB, RSS %.1f KiB%s, OS threads %.4f, virtual threads %.2f%n",
+                            perUserHeap / 1024, perUserRss / 1024,
+                            pretouch ? String.format(Locale.ROOT, " (native only: heap pre-touched; heap + native %.1f KiB)",
+                                    (perUserHeap + perUserRss) / 1024) : "",
+                            (loaded.osThreads() - idle.osThreads()) / (double) users,
                             (loaded.virtualThreads() - idle.virtualThreads()) / (double) users);
                     System.out.printf(Locale.ROOT, "load: %.1f IRC messages/s sent, %.0f events/s to browsers over %d s; %s%n",
                             messages / (double) measure.toSeconds(), events / (double) measure.toSeconds(), measure.toSeconds(), load());
