@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.halley.testkit.HaproxyFixture;
-import org.halley.testkit.NgircdFixture;
-import org.halley.testkit.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,35 +23,28 @@ import org.junit.jupiter.api.Test;
 class HaproxyRetryIT {
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private static NgircdFixture irc;
+    private static ProxiedNodes cluster;
     private static Map<String, Gateway> nodes;
     private static HaproxyFixture lb;
     private static String url;
 
     @BeforeAll
     static void start() throws Exception {
-        int port = Ports.free();
-        url = "http://127.0.0.1:" + port;
-        irc = NgircdFixture.start(NgircdFixture.Options.DEFAULTS);
-        nodes = DeployFiles.nodes(url, irc.port());
+        cluster = new ProxiedNodes();
+        nodes = cluster.nodes;
+        url = cluster.url;
         Map<String, String> env = new HashMap<>();
-        env.put("HALLEY_BIND", "127.0.0.1:" + port);
+        env.put("HALLEY_BIND", "127.0.0.1:" + cluster.port);
         nodes.forEach((n, g) -> env.put("HALLEY_" + n.toUpperCase(Locale.ROOT), "127.0.0.1:" + g.port()));
-        lb = HaproxyFixture.start(HalleyCluster.HAPROXY_CONFIG, env);
+        lb = cluster.proxy(HaproxyFixture.start(HalleyCluster.HAPROXY_CONFIG, env));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> lb.serverStates("halley").values().stream().filter(s -> s == 2).count() == 3);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (lb != null) {
-            lb.close();
-        }
-        if (nodes != null) {
-            DeployFiles.close(nodes);
-        }
-        if (irc != null) {
-            irc.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.halley.testkit.NginxFixture;
-import org.halley.testkit.NgircdFixture;
-import org.halley.testkit.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,30 +34,22 @@ import org.junit.jupiter.api.TestMethodOrder;
 class NginxClusterIT {
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    private static ProxiedNodes cluster;
     private static Map<String, Gateway> nodes;
-    private static NginxFixture nginx;
-    private static NgircdFixture irc;
     private static String url;
 
     @BeforeAll
     static void start() throws Exception {
-        int port = Ports.free();
-        url = "http://127.0.0.1:" + port;
-        irc = NgircdFixture.start(NgircdFixture.Options.DEFAULTS);
-        nodes = DeployFiles.nodes(url, irc.port());
-        nginx = NginxFixture.startHttp(port, dir -> DeployFiles.nginx(dir, port, 0, DeployFiles.ports(nodes), null, null));
+        cluster = new ProxiedNodes();
+        nodes = cluster.nodes;
+        url = cluster.url;
+        cluster.proxy(NginxFixture.startHttp(cluster.port, dir -> DeployFiles.nginx(dir, cluster.port, 0, DeployFiles.ports(nodes), null, null)));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (nginx != null) {
-            nginx.close();
-        }
-        if (nodes != null) {
-            DeployFiles.close(nodes);
-        }
-        if (irc != null) {
-            irc.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
