@@ -2,11 +2,16 @@ package org.halley.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.halley.config.ConfigLoader;
 import org.halley.testkit.BrowserFixture;
+import org.halley.testkit.FirefoxFixture;
 import org.halley.testkit.NgircdFixture;
 import org.halley.testkit.Ports;
 import org.halley.testkit.RawIrcClient;
@@ -16,9 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chat page on every transport halley.js offers, forced one at a time, under the page's own
- * Content-Security-Policy: it connects, shows which transport carries it, and talks both ways.
+ * Content-Security-Policy: it connects, shows which transport carries it, and talks both ways; in
+ * Chromium and in Firefox.
  */
 class ChatTransportsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static NgircdFixture irc;
     private static Gateway gateway;
@@ -87,6 +94,50 @@ class ChatTransportsIT {
             page.type("from " + nick + " over " + transport);
             alice.await(l -> l.startsWith(":" + nick + "!") && l.endsWith("PRIVMSG #transports :from " + nick + " over " + transport), WAIT);
             page.assertNoErrors();
+        }
+    }
+
+    /**
+     * The same in Firefox (Debian's ESR, over WebDriver BiDi): the page, halley.js's every transport
+     * and the chat, with real key presses, and no script error or CSP violation.
+     */
+    @Test
+    void firefoxChatsOnEveryTransportToo() throws Exception {
+        String hooks = Files.readString(Path.of(ChatPage.class.getResource("page-hooks.js").toURI()));
+        try (FirefoxFixture ff = FirefoxFixture.start()) {
+            ff.preload("() => {\n" + hooks + "\n}");
+            ff.navigate(url + "/healthz");
+            List<String> transports = List.of(ff.eval("import('/halley.js').then(m => Object.keys(m.TRANSPORTS).join(','))").split(","));
+            assertThat(transports).contains("websocket", "sse", "xhr-streaming", "long-polling", "iframe");
+            JsonNode names = JSON.readTree(ff.eval("fetch('/i18n/en.json').then(r => r.text())"));
+            int n = 0;
+            for (String transport : transports) {
+                String nick = "f" + n++;
+                // a fresh page: the session of the one before is ended and forgotten
+                ff.eval("if (window.halleyClient) window.halleyClient.stop(); sessionStorage.clear(); 'ok'");
+                ff.navigate(url + "/?network=demo&channels=%23transports&nick=" + nick + "&autoconnect=1&transport=" + transport);
+                String state = "JSON.stringify({link: document.getElementById('link-state').textContent, errors: window.__errors, "
+                        + "client: window.halleyClient && {state: window.halleyClient.state, last: window.halleyClient.last}, "
+                        + "title: document.getElementById('conv-title').textContent, "
+                        + "sidebar: [...document.querySelectorAll('#networks .conv')].map(b => b.dataset.name + ' ' + b.textContent), "
+                        + "lines: [...document.querySelectorAll('#messages > li')].slice(-5).map(li => li.textContent)})";
+                String live = "Live · " + names.path("transport." + transport).asText(transport);
+                ff.until("live on " + transport, WAIT, () -> ff.eval("document.getElementById('link-state').textContent").equals(live),
+                        () -> ff.eval(state));
+                alice.await(l -> l.startsWith(":" + nick + "!") && l.contains(" JOIN "), WAIT); // in the channel before alice speaks
+                String in = "to " + nick + " over " + transport;
+                alice.say("#transports", in);
+                String shown = "[...document.querySelectorAll('#messages > li')].some(li => li.dataset.from === 'alice' "
+                        + "&& li.querySelector('.text')?.textContent === " + JSON.writeValueAsString(in) + ") ? 'yes' : 'no'";
+                ff.until("shows " + in, WAIT, () -> ff.eval(shown).equals("yes"), () -> ff.eval(state));
+                String out = "from " + nick + " over " + transport;
+                ff.eval("document.getElementById('input').focus(); 'ok'");
+                ff.type(out + "\uE007"); // Enter
+                alice.await(l -> l.startsWith(":" + nick + "!") && l.endsWith("PRIVMSG #transports :" + out), WAIT);
+                assertThat(ff.eval("JSON.stringify(window.__errors.concat(window.__csp))")).as("script errors and CSP violations in Firefox")
+                        .isEqualTo("[]");
+            }
+            System.out.println("chat page: every transport in " + ff.version());
         }
     }
 }
