@@ -15,9 +15,15 @@ import org.halley.testkit.FirefoxFixture;
 import org.halley.testkit.NgircdFixture;
 import org.halley.testkit.Ports;
 import org.halley.testkit.RawIrcClient;
+import org.halley.testkit.WebKitFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.remote.RemoteWebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The chat page on every transport halley.js offers, forced one at a time, under the page's own
@@ -138,6 +144,47 @@ class ChatTransportsIT {
                         .isEqualTo("[]");
             }
             System.out.println("chat page: every transport in " + ff.version());
+        }
+    }
+
+    /**
+     * And in WebKit, Safari's engine (WebKitGTK's MiniBrowser; Safari does not run here): every
+     * transport, both ways. The test's error hooks go in once each page has loaded.
+     */
+    @Test
+    void webkitChatsOnEveryTransportToo() throws Exception {
+        try (WebKitFixture wk = WebKitFixture.start()) {
+            RemoteWebDriver d = wk.driver();
+            d.get(url + "/healthz");
+            @SuppressWarnings("unchecked")
+            List<String> transports = (List<String>) d.executeAsyncScript(
+                    "const done = arguments[arguments.length - 1]; import('/halley.js').then(m => done(Object.keys(m.TRANSPORTS)));");
+            assertThat(transports).contains("websocket", "sse", "xhr-streaming", "long-polling", "iframe");
+            JsonNode names = JSON.readTree((String) d.executeAsyncScript(
+                    "const done = arguments[arguments.length - 1]; fetch('/i18n/en.json').then(r => r.text()).then(done);"));
+            int n = 0;
+            for (String transport : transports) {
+                String nick = "w" + n++;
+                d.executeScript("if (window.halleyClient) window.halleyClient.stop(); sessionStorage.clear();");
+                d.get(url + "/?network=demo&channels=%23transports&nick=" + nick + "&autoconnect=1&transport=" + transport);
+                d.executeScript("window.__errors = []; addEventListener('error', e => window.__errors.push(String(e.message)));"
+                        + "addEventListener('unhandledrejection', e => window.__errors.push(String(e.reason)));");
+                String live = "Live · " + names.path("transport." + transport).asText(transport);
+                wk.waiting(WAIT).withMessage(() -> "live on " + transport + "; link: " + d.findElement(By.id("link-state")).getText())
+                        .until(x -> d.findElement(By.id("link-state")).getText().equals(live));
+                alice.await(l -> l.startsWith(":" + nick + "!") && l.contains(" JOIN "), WAIT);
+                String in = "to " + nick + " over " + transport;
+                alice.say("#transports", in);
+                wk.waiting(WAIT).withMessage(() -> "WebKit shows " + in).until(ExpectedConditions.presenceOfElementLocated(By.xpath(
+                        "//ol[@id='messages']/li[@data-from='alice']/span[@class='text' and .=" + ChatPage.literal(in) + "]")));
+                String out = "from " + nick + " over " + transport;
+                WebElement input = d.findElement(By.id("input"));
+                input.sendKeys(out);
+                input.sendKeys(Keys.ENTER);
+                alice.await(l -> l.startsWith(":" + nick + "!") && l.endsWith("PRIVMSG #transports :" + out), WAIT);
+                assertThat((List<?>) d.executeScript("return window.__errors")).as("script errors in WebKit").isEmpty();
+            }
+            System.out.println("chat page: every transport in " + wk.version());
         }
     }
 }
