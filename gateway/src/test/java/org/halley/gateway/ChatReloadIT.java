@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.halley.config.ConfigLoader;
 import org.halley.config.HalleyConfig;
 import org.halley.testkit.BrowserFixture;
+import org.halley.testkit.Closing;
 import org.halley.testkit.NgircdFixture;
 import org.halley.testkit.Ports;
 import org.halley.testkit.ProsodyFixture;
@@ -117,26 +118,7 @@ class ChatReloadIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (alice != null) {
-            alice.close();
-        }
-        if (xalice != null) {
-            xalice.disconnect();
-        }
-        for (Gateway g : new Gateway[] {roomy, tight}) {
-            if (g != null) {
-                g.close();
-            }
-        }
-        if (irc != null) {
-            irc.close();
-        }
-        if (xmpp != null) {
-            xmpp.close();
-        }
+        Closing.all(browser, alice, xalice == null ? null : xalice::disconnect, roomy, tight, irc, xmpp);
     }
 
     /** Lines alice received from {@code nick} since line {@code from}. */

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.halley.config.ConfigLoader;
 import org.halley.config.HalleyConfig;
 import org.halley.testkit.BrowserFixture;
+import org.halley.testkit.Closing;
 import org.halley.testkit.NgircdFixture;
 import org.halley.testkit.Ports;
 import org.halley.testkit.RawIrcClient;
@@ -92,21 +93,7 @@ class ChatSafetyIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (alice != null) {
-            alice.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (evil != null) {
-            evil.close();
-        }
-        if (irc != null) {
-            irc.close();
-        }
+        Closing.all(browser, alice, gateway, evil, irc);
     }
 
     @Test

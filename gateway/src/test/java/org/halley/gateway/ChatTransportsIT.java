@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.halley.config.ConfigLoader;
 import org.halley.testkit.BrowserFixture;
+import org.halley.testkit.Closing;
 import org.halley.testkit.FirefoxFixture;
 import org.halley.testkit.NgircdFixture;
 import org.halley.testkit.Ports;
@@ -64,18 +65,7 @@ class ChatTransportsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (alice != null) {
-            alice.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (irc != null) {
-            irc.close();
-        }
+        Closing.all(browser, alice, gateway, irc);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.List;
 import org.halley.config.ConfigLoader;
 import org.halley.config.HalleyConfig;
 import org.halley.testkit.BrowserFixture;
+import org.halley.testkit.Closing;
 import org.halley.testkit.NgircdFixture;
 import org.halley.testkit.Ports;
 import org.halley.testkit.RawIrcClient;
@@ -72,24 +73,7 @@ class ChatUiIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (alice != null) {
-            alice.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (irc != null) {
-            irc.close();
-        }
-        if (site != null) {
-            site.close();
-        }
-        if (otherSite != null) {
-            otherSite.close();
-        }
+        Closing.all(browser, alice, gateway, irc, site, otherSite);
     }
 
     private static boolean aliceSaw(String suffix) {

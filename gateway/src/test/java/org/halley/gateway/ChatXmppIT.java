@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.halley.config.ConfigLoader;
 import org.halley.config.HalleyConfig;
 import org.halley.testkit.BrowserFixture;
+import org.halley.testkit.Closing;
 import org.halley.testkit.Ports;
 import org.halley.testkit.ProsodyFixture;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
@@ -114,18 +115,7 @@ class ChatXmppIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (alice != null) {
-            alice.disconnect();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (xmpp != null) {
-            xmpp.close();
-        }
+        Closing.all(browser, alice == null ? null : alice::disconnect, gateway, xmpp);
     }
 
     @Test

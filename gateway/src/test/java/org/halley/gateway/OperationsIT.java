@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.halley.config.ConfigLoader;
+import org.halley.testkit.Closing;
 import org.halley.testkit.NgircdFixture;
 import org.halley.testkit.PrometheusText;
 import org.halley.testkit.ProsodyFixture;
@@ -89,15 +90,7 @@ class OperationsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (xmpp != null) {
-            xmpp.close();
-        }
-        if (irc != null) {
-            irc.close();
-        }
+        Closing.all(gateway, xmpp, irc);
     }
 
     static HttpResponse<String> request(String method, String path, Map<String, String> headers) throws Exception {
