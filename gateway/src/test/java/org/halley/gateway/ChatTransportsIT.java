@@ -16,6 +16,7 @@ import org.halley.testkit.FirefoxFixture;
 import org.halley.testkit.NgircdFixture;
 import org.halley.testkit.Ports;
 import org.halley.testkit.RawIrcClient;
+import org.halley.testkit.Waiting;
 import org.halley.testkit.WebKitFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,14 +119,14 @@ class ChatTransportsIT {
                         + "sidebar: [...document.querySelectorAll('#networks .conv')].map(b => b.dataset.name + ' ' + b.textContent), "
                         + "lines: [...document.querySelectorAll('#messages > li')].slice(-5).map(li => li.textContent)})";
                 String live = "Live · " + names.path("transport." + transport).asText(transport);
-                ff.until("live on " + transport, WAIT, () -> ff.eval("document.getElementById('link-state').textContent").equals(live),
+                Waiting.until("Firefox: live on " + transport, WAIT, () -> ff.eval("document.getElementById('link-state').textContent").equals(live),
                         () -> ff.eval(state));
                 alice.await(l -> l.startsWith(":" + nick + "!") && l.contains(" JOIN "), WAIT); // in the channel before alice speaks
                 String in = "to " + nick + " over " + transport;
                 alice.say("#transports", in);
                 String shown = "[...document.querySelectorAll('#messages > li')].some(li => li.dataset.from === 'alice' "
                         + "&& li.querySelector('.text')?.textContent === " + JSON.writeValueAsString(in) + ") ? 'yes' : 'no'";
-                ff.until("shows " + in, WAIT, () -> ff.eval(shown).equals("yes"), () -> ff.eval(state));
+                Waiting.until("Firefox: shows " + in, WAIT, () -> ff.eval(shown).equals("yes"), () -> ff.eval(state));
                 String out = "from " + nick + " over " + transport;
                 ff.eval("document.getElementById('input').focus(); 'ok'");
                 ff.type(out + "\uE007"); // Enter

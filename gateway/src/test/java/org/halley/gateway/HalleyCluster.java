@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import org.halley.cluster.Owners;
 import org.halley.testkit.HaproxyFixture;
 import org.halley.testkit.Ports;
+import org.halley.testkit.Waiting;
 
 /**
  * A share-nothing cluster as deploy/ ships it: nodes n1, n2, n3 (each the real jar in its own
@@ -123,18 +124,8 @@ public final class HalleyCluster implements AutoCloseable {
 
     /** As {@link #awaitState(String, int)}, for at most {@code timeout}; the failure shows the logs. */
     public void awaitState(String node, int state, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (lb.serverStates("halley").getOrDefault(node, -1) != state) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("HAProxy did not see " + node + " in state " + state + " within " + timeout + "\n" + logs());
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Waiting.until("HAProxy sees " + node + " in state " + state, timeout,
+                () -> lb.serverStates("halley").getOrDefault(node, -1) == state, this::logs);
     }
 
     public ClusterNode node(String name) {

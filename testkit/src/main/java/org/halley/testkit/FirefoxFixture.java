@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 /**
  * Debian's Firefox ESR, headless, with a fresh profile, driven over WebDriver BiDi, the protocol
@@ -196,22 +195,6 @@ public final class FirefoxFixture extends ServerProcess {
         ObjectNode params = JSON.createObjectNode().put("context", context);
         params.set("actions", JSON.createArrayNode().add(source));
         command("input.performActions", params);
-    }
-
-    /** Waits until {@code condition} holds, or fails with {@code description} and what the page says. */
-    public void until(String description, Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> state) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Firefox: " + description + " within " + timeout + "; page: " + state.get());
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     /** Firefox's version, as it reports it. */

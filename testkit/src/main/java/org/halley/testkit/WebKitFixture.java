@@ -87,17 +87,11 @@ public final class WebKitFixture implements AutoCloseable {
     }
 
     private static void awaitDisplay(int display, ServerProcess xvfb) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!Files.exists(Path.of("/tmp/.X11-unix/X" + display))) {
-            if (System.nanoTime() > deadline || !xvfb.process().isAlive()) {
-                throw new IllegalStateException("Xvfb :" + display + " did not start: " + xvfb.logTail(10));
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        Path socket = Path.of("/tmp/.X11-unix/X" + display);
+        Waiting.until("Xvfb :" + display + " to start", Duration.ofSeconds(15),
+                () -> Files.exists(socket) || !xvfb.process().isAlive(), () -> xvfb.logTail(10));
+        if (!Files.exists(socket)) {
+            throw new IllegalStateException("Xvfb :" + display + " exited: " + xvfb.logTail(10));
         }
     }
 
