@@ -19,11 +19,39 @@ public sealed interface ChatEvent {
     /** Waiting to connect; {@code ahead} people are queued before this one (0: connecting now). */
     record Connecting(Instant time, String server, int ahead) implements ChatEvent {}
 
-    /** Logged in as {@code nick}. */
-    record Connected(Instant time, String nick, String server) implements ChatEvent {}
+    /**
+     * Logged in as {@code nick}: on IRC the network's nick, on XMPP the nickname used in rooms.
+     * {@code address} is the account's address where the network has one apart from the nick
+     * (XMPP: the bare JID, {@code alice@example.org}), else empty.
+     */
+    record Connected(Instant time, String nick, String server, String address) implements ChatEvent {
+        public Connected {
+            Objects.requireNonNull(address, "address");
+        }
 
-    /** Lost or ended; {@code retryInMillis} > 0 when Halley will reconnect by itself. */
-    record Disconnected(Instant time, String reason, long retryInMillis) implements ChatEvent {}
+        /** A network where the nick is the whole address (IRC). */
+        public Connected(Instant time, String nick, String server) {
+            this(time, nick, server, "");
+        }
+    }
+
+    /**
+     * Lost or ended; {@code retryInMillis} > 0 when Halley will reconnect by itself. {@code code}
+     * says why in the catalogue's terms ({@link DisconnectReason}); {@code reason} is at most the
+     * network's own words (or the person's quit message), never an exception's text. While
+     * Halley retries, one {@code Disconnected} stands for the whole outage: failed attempts are
+     * not reported again, the next event is {@link Connected} (or a final {@code Disconnected}).
+     */
+    record Disconnected(Instant time, String code, String reason, long retryInMillis) implements ChatEvent {
+        public Disconnected {
+            Objects.requireNonNull(code, "code");
+            reason = DisconnectReason.clean(reason);
+        }
+
+        public Disconnected(Instant time, DisconnectReason why, long retryInMillis) {
+            this(time, why.code(), why.text(), retryInMillis);
+        }
+    }
 
     /** How a message was sent. */
     enum Kind {

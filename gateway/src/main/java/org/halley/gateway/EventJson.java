@@ -40,8 +40,12 @@ final class EventJson {
                 case ChatEvent.Connected e -> {
                     g.writeStringField("nick", e.nick());
                     g.writeStringField("server", e.server());
+                    if (!e.address().isEmpty()) {
+                        g.writeStringField("address", e.address());
+                    }
                 }
                 case ChatEvent.Disconnected e -> {
+                    g.writeStringField("code", e.code());
                     g.writeStringField("reason", e.reason());
                     g.writeNumberField("retryIn", e.retryInMillis());
                 }

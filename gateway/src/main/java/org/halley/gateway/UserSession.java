@@ -99,7 +99,7 @@ final class UserSession {
             log.debug("session {} resumed past its buffer: refreshing {} networks", push.id(), connections.size());
             for (String network : left) {
                 if (!connections.containsKey(network)) {
-                    push.send(EventJson.encode(network, new ChatEvent.Disconnected(java.time.Instant.now(), "", 0)));
+                    push.send(EventJson.encode(network, new ChatEvent.Disconnected(java.time.Instant.now(), "quit", "", 0)));
                 }
             }
             connections.values().forEach(BridgeConnection::refresh);
@@ -188,7 +188,7 @@ final class UserSession {
                     if (!moved) {
                         return;
                     }
-                    log.info("session {} lost {} ({}); reconnecting in {} ms", push.id(), network, d.reason(), d.retryInMillis());
+                    log.info("session {} lost {} ({}); reconnecting in {} ms", push.id(), network, d.code(), d.retryInMillis());
                 } else { // the reason may be the person's own quit message: not logged
                     log.info("session {} left {}", push.id(), network);
                     if (conn[0] != null && connections.remove(network, conn[0])) {

@@ -19,6 +19,7 @@ import org.halley.bridges.BridgeConnection;
 import org.halley.bridges.ChatCommand;
 import org.halley.bridges.ChatEvent;
 import org.halley.bridges.ChatEventSink;
+import org.halley.bridges.DisconnectReason;
 import org.halley.bridges.CommandRejectedException;
 import org.halley.bridges.Login;
 import org.halley.config.IrcBridgeConfig;
@@ -72,8 +73,8 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
     private int failures;
     private ScheduledFuture<?> retry;
     private String closeReason;
-    /** Why the last attempt ended, while waiting to reconnect. */
-    private String lostReason = "";
+    /** Why the link went down, from then until the next registration (null while registered). */
+    private DisconnectReason lostReason;
     /** Channels the person is in (folded name → name), to rejoin after a reconnect. */
     private final Map<String, String> channels = new LinkedHashMap<>();
     /** Channels asked for before registration, joined once it completes. */
@@ -101,7 +102,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         final CapNegotiation caps;
         volatile Socket socket;
         volatile IrcEvents.End end;
-        volatile String endReason;
+        volatile DisconnectReason endReason;
         volatile boolean registered;
         volatile boolean echo;
         final String firstNick;
@@ -145,7 +146,8 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             // A failed write means the link is gone; the reader still gets to read what the
             // server said before it went (an ERROR line with the reason), then sees the end.
             this.writer = new IrcWriter(bot, config.flood(), threads, IrcConnection.this::emit, e -> {
-                end(IrcEvents.End.LOST, e.getMessage());
+                log.debug("IRC write to {} failed: {}", config.name(), DisconnectReason.oneLine(e));
+                end(IrcEvents.End.LOST, DisconnectReason.of(e));
                 shutdownOutput(socket);
             });
             bot.writer(writer);
@@ -180,7 +182,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
          * The first serious reason wins (a KILL's is clearer than the ERROR after it), except that
          * a ban's ERROR ("K-lined: spamming") says more than its 465 ("You're banned!").
          */
-        void end(IrcEvents.End why, String reason) {
+        void end(IrcEvents.End why, DisconnectReason reason) {
             if (end == null || end == IrcEvents.End.LOST || (why == IrcEvents.End.BANNED && end == IrcEvents.End.BANNED)) {
                 end = why;
                 endReason = reason;
@@ -239,13 +241,18 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         public void onEvent(Event event) {
             switch (event) {
                 case SocketConnectEvent e -> registerStart(a);
-                case ConnectAttemptFailedEvent e -> a.end(IrcEvents.End.LOST, e.getConnectExceptions().values().stream()
-                        .findFirst().map(x -> "could not connect: " + x.getMessage()).orElse("could not connect"));
+                case ConnectAttemptFailedEvent e -> {
+                    Exception first = e.getConnectExceptions().values().stream().findFirst().orElse(null);
+                    log.debug("IRC connection to {} failed: {}", config.name(), first == null ? "no address" : DisconnectReason.oneLine(first));
+                    a.end(IrcEvents.End.LOST, first == null ? DisconnectReason.of(DisconnectReason.SERVER_UNREACHABLE) : DisconnectReason.of(first));
+                }
                 case ExceptionEvent e -> {
                     if (e.getException() instanceof IOException) {
-                        a.end(IrcEvents.End.LOST, e.getException().getMessage());
+                        log.debug("IRC connection to {} failed: {}", config.name(), DisconnectReason.oneLine(e.getException()));
+                        a.end(IrcEvents.End.LOST, DisconnectReason.of(e.getException()));
                     } else {
-                        log.warn("IRC connection to {} failed on {}", config.name(), e.getMessage(), e.getException());
+                        log.warn("IRC connection to {} failed on {}: {}", config.name(), e.getMessage(), DisconnectReason.oneLine(e.getException()));
+                        log.debug("IRC connection to {} failed", config.name(), e.getException());
                     }
                 }
                 default -> { }
@@ -308,11 +315,11 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         }
 
         @Override
-        public void ending(IrcEvents.End end, String reason) {
+        public void ending(IrcEvents.End end, String code, String text) {
             boolean first = a.end == null || a.end == IrcEvents.End.LOST;
-            a.end(end, reason);
+            a.end(end, new DisconnectReason(code, text));
             if (first && (end == IrcEvents.End.THROTTLED || end == IrcEvents.End.BANNED)) {
-                admission.slowDown(end == IrcEvents.End.BANNED, reason); // once per connection (465, then ERROR)
+                admission.slowDown(end == IrcEvents.End.BANNED, text); // once per connection (465, then ERROR)
             }
             if (!end.reconnect) {
                 closeQuietly(a.socket); // do not wait for the server to close: nothing more may be sent
@@ -398,7 +405,8 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         }
         a.registrationTimeout = timer.schedule(() -> {
             if (!a.registered) {
-                a.end(IrcEvents.End.LOST, "the server did not complete registration in " + REGISTRATION_TIMEOUT.toSeconds() + " s");
+                log.debug("IRC server {} did not complete registration in {} s", config.name(), REGISTRATION_TIMEOUT.toSeconds());
+                a.end(IrcEvents.End.LOST, DisconnectReason.of(DisconnectReason.TIMED_OUT));
                 closeQuietly(a.socket);
             }
         }, REGISTRATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -411,10 +419,11 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         try {
             a.bot.startBot();
         } catch (Exception e) {
-            a.end(IrcEvents.End.LOST, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            log.debug("IRC connection to {} ended: {}", config.name(), DisconnectReason.oneLine(e));
+            a.end(IrcEvents.End.LOST, DisconnectReason.of(e));
         } catch (Error e) {
             log.error("IRC reader for {} died", config.name(), e);
-            a.end(IrcEvents.End.LOST, "internal error: " + e);
+            a.end(IrcEvents.End.LOST, DisconnectReason.of(DisconnectReason.INTERNAL_ERROR));
         } finally {
             ended(a);
         }
@@ -446,6 +455,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         synchronized (this) {
             state = State.REGISTERED;
             failures = 0;
+            lostReason = null;
             topics.clear(); // the rejoins bring them again
             closing = closeReason != null;
             joins = joinLines();
@@ -495,9 +505,10 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         int dropped = a.writer.close();
         closeQuietly(a.socket);
         IrcEvents.End end = a.end == null ? IrcEvents.End.LOST : a.end;
-        String reason = a.endReason != null ? a.endReason : "connection lost";
+        DisconnectReason reason = a.endReason != null ? a.endReason : DisconnectReason.of(DisconnectReason.CONNECTION_LOST);
         long retryIn = 0;
         boolean over;
+        boolean told = false;
         synchronized (this) {
             if (attempt != a) {
                 return;
@@ -508,7 +519,10 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
                 state = State.ENDED;
             } else {
                 state = State.WAITING;
-                lostReason = reason;
+                told = lostReason != null; // an outage already told: this was one more failed attempt
+                if (!told) {
+                    lostReason = reason;
+                }
                 failures++;
                 retryIn = backoff(config.reconnect(), failures, ThreadLocalRandom.current().nextDouble());
                 if (end == IrcEvents.End.THROTTLED) {
@@ -524,13 +538,15 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             emit(new ChatEvent.Disconnected(Instant.now(), closeReasonOr(reason), 0));
             onEnd.run();
         } else {
-            log.debug("IRC connection to {} lost ({}); retrying in {} ms", config.name(), reason, retryIn);
-            emit(new ChatEvent.Disconnected(Instant.now(), reason, retryIn));
+            log.debug("IRC connection to {} lost ({}); retrying in {} ms", config.name(), reason.code(), retryIn);
+            if (!told) { // once per outage, not once per failed attempt
+                emit(new ChatEvent.Disconnected(Instant.now(), reason, retryIn));
+            }
         }
     }
 
-    private synchronized String closeReasonOr(String reason) {
-        return closeReason != null ? "quit" : reason;
+    private synchronized DisconnectReason closeReasonOr(DisconnectReason reason) {
+        return closeReason != null ? DisconnectReason.of(DisconnectReason.QUIT) : reason;
     }
 
     private void requeue() {
@@ -616,7 +632,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         try {
             State s;
             long retryIn = 0;
-            String lost;
+            DisconnectReason lost;
             int queued;
             List<ChatEvent.Topic> known = new ArrayList<>();
             synchronized (this) {
@@ -639,7 +655,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             switch (s) {
                 case QUEUED -> emit(new ChatEvent.Connecting(now, config.name(), queued));
                 case CONNECTING -> emit(new ChatEvent.Connecting(now, config.name(), 0));
-                case WAITING -> emit(new ChatEvent.Disconnected(now, lost, retryIn));
+                case WAITING -> emit(new ChatEvent.Disconnected(now, lost != null ? lost : DisconnectReason.of(DisconnectReason.CONNECTION_LOST), retryIn));
                 case REGISTERED -> {
                     emit(new ChatEvent.Connected(now, nick, server));
                     for (String channel : joined) {
@@ -723,7 +739,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             }
         }
         if (endNow) {
-            emit(new ChatEvent.Disconnected(Instant.now(), "quit", 0));
+            emit(new ChatEvent.Disconnected(Instant.now(), DisconnectReason.of(DisconnectReason.QUIT), 0));
             onEnd.run();
             return;
         }

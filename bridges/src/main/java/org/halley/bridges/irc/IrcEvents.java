@@ -43,8 +43,11 @@ final class IrcEvents {
         /** A channel key the person will need to rejoin (set by {@code MODE +k}). */
         void keyChanged(String channel, String key);
 
-        /** The server is ending the connection for {@code reason}. */
-        void ending(End end, String reason);
+        /**
+         * The server is ending the connection: {@code code} as in {@code DisconnectReason}
+         * ({@code killed}, {@code banned}...), {@code text} the server's own words (or empty).
+         */
+        void ending(End end, String code, String text);
 
         /** The next nick to try while registering after {@code taken} was refused, or null. */
         String nextNick(String taken);
@@ -161,10 +164,18 @@ final class IrcEvents {
             case "ACCOUNT" -> host.emit(new ChatEvent.Account(time, m.nick(), m.param(0).equals("*") ? "" : m.param(0)));
             case "KILL" -> {
                 if (self(m.param(0))) {
-                    host.ending(End.KILLED, "killed by " + m.nick() + ": " + text(m.last()));
+                    host.ending(End.KILLED, "killed", text(m.last()));
                 }
             }
-            case "ERROR" -> host.ending(classify(m.last()), text(m.last()));
+            case "ERROR" -> {
+                End end = classify(m.last());
+                host.ending(end, switch (end) {
+                    case BANNED -> "banned";
+                    case THROTTLED -> "throttled";
+                    case KILLED -> "killed";
+                    default -> "server-closed";
+                }, text(m.last()));
+            }
             case "FAIL" -> host.emit(new ChatEvent.Problem(time, "server-error", "", text(m.last()), ""));
             default -> { } // PONG, TAGMSG, BATCH, CHGHOST, WARN, NOTE...: nothing a person needs
         }
@@ -381,11 +392,11 @@ final class IrcEvents {
             case 433, 432, 437 -> nickRefused(code, m);
             case 464 -> {
                 host.emit(problem("bad-password", "", "the network refused the password: " + text(m.last()), ""));
-                host.ending(End.REFUSED, "wrong server password");
+                host.ending(End.REFUSED, "bad-password", "");
             }
             case 465, 463 -> {
                 host.emit(problem("banned", "", text(m.last()), ""));
-                host.ending(End.BANNED, text(m.last()));
+                host.ending(End.BANNED, "banned", text(m.last()));
             }
             case 401 -> {
                 if (whois != null && same(whois.nick, m.param(1))) {
@@ -447,7 +458,7 @@ final class IrcEvents {
         host.emit(problem(why, "nick", code == 432
                 ? taken + " is not a nick this network accepts: " + text(m.last()) + "; choose another nick"
                 : host.wantedNick() + " and its alternatives are taken; choose another nick", ""));
-        host.ending(End.REFUSED, why.equals("bad-nick") ? "nick refused" : "nick in use");
+        host.ending(End.REFUSED, why, "");
     }
 
     private void namesReply(IrcMessage m) {

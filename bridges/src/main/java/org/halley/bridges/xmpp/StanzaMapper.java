@@ -438,7 +438,7 @@ final class StanzaMapper {
 
     /** Our explanation, with the server's own words where it gave some. */
     static String errorText(StanzaError error, String explanation) {
-        String server = error == null ? null : error.getDescriptiveText();
+        String server = error == null ? null : org.halley.bridges.DisconnectReason.clean(error.getDescriptiveText());
         return server == null || server.isBlank() ? explanation : explanation + " (server: " + server + ")";
     }
 

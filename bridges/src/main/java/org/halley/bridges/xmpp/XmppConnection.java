@@ -10,13 +10,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLException;
 import org.halley.bridges.BridgeConnection;
 import org.halley.bridges.ChatCommand;
 import org.halley.bridges.ChatEvent;
 import org.halley.bridges.ChatEventSink;
 import org.halley.bridges.CommandRejectedException;
+import org.halley.bridges.DisconnectReason;
 import org.halley.config.XmppBridgeConfig;
 import org.halley.config.XmppLogin;
 import org.jivesoftware.smack.AbstractXMPPConnection;
@@ -31,6 +32,7 @@ import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.Stanza;
+import org.jivesoftware.smack.packet.StreamError;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.RosterListener;
@@ -108,6 +110,12 @@ final class XmppConnection implements BridgeConnection {
     private volatile Presence.Mode mode = Presence.Mode.available;
     private volatile String statusMessage = "";
     private volatile String quitReason = "";
+    /** Why the link is down while Halley retries (told once per outage), or null. */
+    private volatile DisconnectReason lost;
+    /** When the next connection attempt starts (epoch ms), while {@link #lost} is set. */
+    private volatile long retryAt;
+    /** Connection attempts made, for tests. */
+    private final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
 
     // Event lane only:
     private final Map<EntityBareJid, Integer> fallbackTried = new java.util.HashMap<>();
@@ -131,6 +139,7 @@ final class XmppConnection implements BridgeConnection {
     }
 
     void start() {
+        retryAt = System.currentTimeMillis();
         emit(new ChatEvent.Connecting(Instant.now(), config.domain(), 0));
         Thread.ofVirtual().name("xmpp-" + config.name() + "-" + nick).start(this::run);
     }
@@ -139,12 +148,13 @@ final class XmppConnection implements BridgeConnection {
 
     private void run() {
         int failures = 0;
-        String endReason = null;
+        DisconnectReason end = null;
         AbstractXMPPConnection c = null;
         try {
             while (!closed.get()) {
                 wake.clear();
                 boolean resumed = false;
+                attempts.incrementAndGet();
                 try {
                     if (c instanceof XMPPTCPConnection tcp && tcp.isDisconnectedButSmResumptionPossible()) {
                         connection = tcp;
@@ -158,19 +168,16 @@ final class XmppConnection implements BridgeConnection {
                         c.login();
                     }
                 } catch (SASLErrorException e) {
-                    endReason = credentials.account() == null
-                            ? "the server refused anonymous login (" + e.getSASLFailure().getSASLErrorString() + ")"
-                            : "wrong address or password (" + e.getSASLFailure().getSASLErrorString() + ")";
-                    problem(credentials.account() == null ? "not-allowed" : "bad-password", credentials.account() == null ? "" : "password", endReason, "");
-                    break;
-                } catch (SmackException.SecurityRequiredByClientException e) {
-                    endReason = "the server does not offer TLS (STARTTLS), which this gateway requires; nothing was sent in plain text";
-                    problem("tls-required", "", endReason, "");
+                    log.info("XMPP login to {} refused: {}", config.name(), e.getSASLFailure().getSASLErrorString());
+                    end = DisconnectReason.of(DisconnectReason.AUTH_FAILED);
+                    problem(credentials.account() == null ? "not-allowed" : "bad-password", credentials.account() == null ? "" : "password",
+                            credentials.account() == null ? "the server refused anonymous login" : "wrong address or password", "");
                     break;
                 } catch (SmackException.SmackSaslException e) {
-                    endReason = "the server offers no login method this gateway may use ("
-                            + (credentials.account() == null ? "ANONYMOUS" : String.join(", ", config.tls() ? XmppBridge.MECHANISMS_TLS : XmppBridge.MECHANISMS_PLAIN_TEXT)) + ")";
-                    problem("not-supported", "", endReason, "");
+                    log.info("XMPP login to {} impossible: {}", config.name(), DisconnectReason.oneLine(e));
+                    end = DisconnectReason.of(DisconnectReason.AUTH_UNSUPPORTED);
+                    problem("not-supported", "", "the server offers no login method this gateway may use ("
+                            + (credentials.account() == null ? "ANONYMOUS" : String.join(", ", config.tls() ? XmppBridge.MECHANISMS_TLS : XmppBridge.MECHANISMS_PLAIN_TEXT)) + ")", "");
                     break;
                 } catch (InterruptedException e) {
                     break;
@@ -178,34 +185,41 @@ final class XmppConnection implements BridgeConnection {
                     if (closed.get()) {
                         break;
                     }
-                    Throwable tls = cause(e, SSLException.class, java.security.cert.CertificateException.class);
-                    if (tls != null) { // Smack may wrap it, depending on the thread that met it
-                        endReason = "TLS failed: " + describe(tls) + " (is the server's certificate valid for " + config.domain() + "?)";
-                        problem("tls-failed", "", endReason, "");
-                        if (c != null) {
-                            c.instantShutdown();
-                        }
-                        break;
-                    }
                     if (cause(e, SmackException.SecurityRequiredByClientException.class) != null) {
-                        endReason = "the server does not offer TLS (STARTTLS), which this gateway requires; nothing was sent in plain text";
-                        problem("tls-required", "", endReason, "");
+                        log.info("XMPP server {} offers no STARTTLS; not connecting in plain text", config.name());
+                        end = DisconnectReason.of(DisconnectReason.TLS_REQUIRED);
+                        problem("tls-required", "", "the server does not offer TLS (STARTTLS), which this gateway requires; nothing was sent in plain text", "");
                         break;
                     }
+                    DisconnectReason why = reason(e);
                     if (c != null) {
                         c.instantShutdown();
                     }
+                    if (why.code().equals(DisconnectReason.TLS_FAILED)) { // Smack may wrap it, depending on the thread that met it
+                        log.info("XMPP TLS to {} failed: {}", config.name(), DisconnectReason.oneLine(e));
+                        log.debug("XMPP TLS to {} failed", config.name(), e);
+                        end = why;
+                        problem("tls-failed", "", "the server's certificate is not trusted or does not name " + config.domain(), "");
+                        break;
+                    }
                     long delay = backoff(++failures);
-                    emit(new ChatEvent.Disconnected(Instant.now(), "could not connect: " + describe(e), delay));
+                    if (failures == 1) { // the operator hears why once per outage; each later attempt at debug
+                        log.info("XMPP connection to {} failed: {}; retrying in {} ms", config.name(), DisconnectReason.oneLine(e), delay);
+                    } else {
+                        log.debug("XMPP connection to {} failed again ({} attempts): {}; retrying in {} ms", config.name(), failures,
+                                DisconnectReason.oneLine(e), delay);
+                    }
+                    log.debug("XMPP connection to {} failed", config.name(), e);
+                    down(why, delay);
                     if (sleep(delay)) {
                         break;
                     }
-                    emit(new ChatEvent.Connecting(Instant.now(), config.domain(), 0));
                     continue;
                 }
                 failures = 0;
                 self = c.getUser().asEntityBareJid();
                 online = true;
+                lost = null;
                 afterLogin(c, resumed);
                 Object why;
                 while ((why = wake.poll(config.pingInterval().toMillis(), TimeUnit.MILLISECONDS)) == null) {
@@ -219,11 +233,13 @@ final class XmppConnection implements BridgeConnection {
                     c.instantShutdown(); // a failed ping: the socket may linger; XEP-0198 state is kept
                 }
                 long delay = backoff(1);
-                emit(new ChatEvent.Disconnected(Instant.now(), "connection lost: " + describe((Exception) why), delay));
+                Exception e = (Exception) why;
+                log.info("XMPP connection to {} lost: {}; reconnecting in {} ms", config.name(), DisconnectReason.oneLine(e), delay);
+                log.debug("XMPP connection to {} lost", config.name(), e);
+                down(reason(e), delay);
                 if (sleep(delay)) {
                     break;
                 }
-                emit(new ChatEvent.Connecting(Instant.now(), config.domain(), 0));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -240,10 +256,53 @@ final class XmppConnection implements BridgeConnection {
                     last.instantShutdown();
                 }
             }
-            String reason = endReason != null ? endReason : quitReason.isEmpty() ? "quit" : quitReason;
+            DisconnectReason reason = end != null ? end : new DisconnectReason(DisconnectReason.QUIT, quitReason);
+            lost = null;
             emit(new ChatEvent.Disconnected(Instant.now(), reason, 0));
             events.execute(onEnd);
         }
+    }
+
+    /**
+     * On the lifecycle thread: the link is down and Halley retries in {@code delay} ms. The first
+     * time since the last log-in the person is told (once per outage, not per failed attempt);
+     * later failures only move the time of the next attempt, which {@link #refresh} reports.
+     */
+    private void down(DisconnectReason why, long delay) {
+        retryAt = System.currentTimeMillis() + delay;
+        if (lost == null) {
+            lost = why;
+            emit(new ChatEvent.Disconnected(Instant.now(), why, delay));
+        }
+    }
+
+    /**
+     * What a Smack exception means for the person: a stream error's own text where the server
+     * gave one, else the class of failure ({@link DisconnectReason#of(Throwable)}); never the
+     * exception's message (it may hold the server's internal address and line breaks).
+     */
+    static DisconnectReason reason(Throwable e) {
+        if (cause(e, XMPPException.StreamErrorException.class) instanceof XMPPException.StreamErrorException s) {
+            StreamError error = s.getStreamError();
+            return new DisconnectReason(DisconnectReason.SERVER_CLOSED, error.getDescriptiveText());
+        }
+        if (cause(e, SmackException.NoResponseException.class) != null) {
+            return DisconnectReason.of(DisconnectReason.TIMED_OUT);
+        }
+        if (cause(e, SmackException.EndpointConnectionException.class) instanceof SmackException.EndpointConnectionException x) {
+            // Smack keeps each address's failure in lists, not as the cause.
+            for (var failure : x.getConnectionExceptions()) {
+                String code = DisconnectReason.code(failure.getException());
+                if (!code.equals(DisconnectReason.CONNECTION_LOST)) {
+                    return DisconnectReason.of(code);
+                }
+            }
+            return DisconnectReason.of(x.getConnectionExceptions().isEmpty() ? DisconnectReason.SERVER_NOT_FOUND : DisconnectReason.SERVER_UNREACHABLE);
+        }
+        if (cause(e, SmackException.ConnectionException.class) != null) {
+            return DisconnectReason.of(DisconnectReason.SERVER_UNREACHABLE);
+        }
+        return DisconnectReason.of(e);
     }
 
     /**
@@ -263,7 +322,7 @@ final class XmppConnection implements BridgeConnection {
                 .onError(e -> {
                     pinging.set(false);
                     if (connection == c && online) {
-                        wake.offer(new java.io.IOException("no answer to an XMPP ping within " + timeout / 1000 + " s"));
+                        wake.offer(new TimeoutException("no answer to an XMPP ping within " + timeout / 1000 + " s"));
                     }
                 });
     }
@@ -316,7 +375,8 @@ final class XmppConnection implements BridgeConnection {
 
             @Override
             public void onRosterLoadingFailed(Exception e) {
-                events.execute(() -> deliver(new ChatEvent.Problem(Instant.now(), "error", "", "could not load contacts: " + describe(e), "")));
+                log.info("XMPP roster of a person on {} not loaded: {}", config.name(), DisconnectReason.oneLine(e));
+                events.execute(() -> deliver(new ChatEvent.Problem(Instant.now(), "roster-failed", "", "", "")));
             }
         });
         roster.addRosterListener(new RosterListener() {
@@ -355,7 +415,7 @@ final class XmppConnection implements BridgeConnection {
     }
 
     private void afterLogin(AbstractXMPPConnection c, boolean resumed) {
-        ChatEvent connected = new ChatEvent.Connected(Instant.now(), self.toString(), config.domain());
+        ChatEvent connected = new ChatEvent.Connected(Instant.now(), nick.toString(), config.domain(), self.toString());
         if (resumed) {
             emit(connected);
             return; // XEP-0198: the server kept our rooms and presence
@@ -416,10 +476,12 @@ final class XmppConnection implements BridgeConnection {
             }
             AbstractXMPPConnection c = connection;
             if (!online || c == null) {
-                deliver(new ChatEvent.Connecting(Instant.now(), config.domain(), 0));
+                DisconnectReason why = lost;
+                deliver(why == null ? new ChatEvent.Connecting(Instant.now(), config.domain(), 0)
+                        : new ChatEvent.Disconnected(Instant.now(), why, Math.max(1, retryAt - System.currentTimeMillis())));
                 return;
             }
-            deliver(new ChatEvent.Connected(Instant.now(), self.toString(), config.domain()));
+            deliver(new ChatEvent.Connected(Instant.now(), nick.toString(), config.domain(), self.toString()));
             mapper.describe();
             if (config.login() == XmppLogin.ACCOUNT) {
                 Roster roster = Roster.getInstanceFor(c);
@@ -732,12 +794,17 @@ final class XmppConnection implements BridgeConnection {
     private void request(AbstractXMPPConnection c, IQ iq, String conversation, String what) {
         try {
             c.sendIqRequestAsync(iq).onError(e -> {
-                String code = e instanceof XMPPException.XMPPErrorException x ? StanzaMapper.errorCode(x.getStanzaError(), false) : "error";
-                String text = e instanceof XMPPException.XMPPErrorException x ? StanzaMapper.errorText(x.getStanzaError(), what) : what + ": " + describe(e);
-                problem(code, "", text, conversation);
+                if (e instanceof XMPPException.XMPPErrorException x) {
+                    problem(StanzaMapper.errorCode(x.getStanzaError(), false), "", StanzaMapper.errorText(x.getStanzaError(), what), conversation);
+                } else {
+                    log.debug("XMPP request on {} failed: {}", config.name(), DisconnectReason.oneLine(e));
+                    problem(DisconnectReason.code(e).equals(DisconnectReason.TIMED_OUT) || e instanceof SmackException.NoResponseException
+                            ? "timed-out" : "send-failed", "", what, conversation);
+                }
             });
         } catch (RuntimeException e) {
-            problem("send-failed", "", what + ": " + describe(e), conversation);
+            log.debug("XMPP request on {} not sent: {}", config.name(), DisconnectReason.oneLine(e));
+            problem("send-failed", "", what, conversation);
         }
     }
 
@@ -787,19 +854,12 @@ final class XmppConnection implements BridgeConnection {
     /** The first of {@code types} in {@code e}'s cause chain, or null. */
     @SafeVarargs
     static Throwable cause(Throwable e, Class<? extends Throwable>... types) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            for (Class<? extends Throwable> type : types) {
-                if (type.isInstance(t)) {
-                    return t;
-                }
-            }
-        }
-        return null;
+        return DisconnectReason.cause(e, types);
     }
 
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    /** For tests: connection attempts made so far. */
+    int attempts() {
+        return attempts.get();
     }
 
     /** For tests: whether the connection is logged in now. */

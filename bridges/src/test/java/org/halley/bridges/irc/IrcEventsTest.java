@@ -62,9 +62,9 @@ class IrcEventsTest {
             }
 
             @Override
-            public void ending(IrcEvents.End why, String reason) {
+            public void ending(IrcEvents.End why, String code, String text) {
                 end = why;
-                endReason = reason;
+                endReason = code + ": " + text;
             }
 
             @Override
@@ -330,7 +330,7 @@ class IrcEventsTest {
         registered();
         lines(":oper!o@h KILL bob :spamming");
         assertThat(end).isEqualTo(IrcEvents.End.KILLED);
-        assertThat(endReason).isEqualTo("killed by oper: spamming");
+        assertThat(endReason).isEqualTo("killed: spamming");
         assertThat(IrcEvents.classify("Closing Link: 1.2.3.4 (K-Lined: spam)")).isEqualTo(IrcEvents.End.BANNED);
         assertThat(IrcEvents.classify("Closing Link: bob[1.2.3.4] (G-Lined)")).isEqualTo(IrcEvents.End.BANNED);
         assertThat(IrcEvents.classify("You are banned from this server: spam")).isEqualTo(IrcEvents.End.BANNED);

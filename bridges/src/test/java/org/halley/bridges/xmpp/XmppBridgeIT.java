@@ -95,7 +95,7 @@ class XmppBridgeIT {
             MultiUserChat bobRoom = bob.enter(room, "bob");
             Events events = new Events();
             BridgeConnection alice = accounts.connect(login("alice", "Alice", room), events);
-            events.await(ChatEvent.Connected.class, c -> c.nick().equals("alice@" + ProsodyFixture.DOMAIN));
+            events.await(ChatEvent.Connected.class, c -> c.nick().equals("Alice") && c.address().equals("alice@" + ProsodyFixture.DOMAIN));
             events.await(ChatEvent.Joined.class, j -> j.self() && j.channel().equals(room) && j.nick().equals("Alice"));
             ChatEvent.Members members = events.await(ChatEvent.Members.class, m -> m.channel().equals(room));
             assertThat(members.members()).contains(new ChatEvent.Member("bob", "@", "moderator", "owner"),
@@ -346,9 +346,10 @@ class XmppBridgeIT {
             Events events = new Events();
             BridgeConnection guest = guests.connect(login("", "", room), events);
             ChatEvent.Connected c = events.await(ChatEvent.Connected.class, x -> true);
-            assertThat(c.nick()).endsWith("@" + ProsodyFixture.ANONYMOUS_DOMAIN);
+            assertThat(c.address()).endsWith("@" + ProsodyFixture.ANONYMOUS_DOMAIN); // the account's address
             ChatEvent.Joined j = events.await(ChatEvent.Joined.class, x -> x.self());
             assertThat(j.nick()).matches("guest\\d{3}");
+            assertThat(c.nick()).isEqualTo(j.nick()); // the nickname used in rooms
             guest.send(new ChatCommand.Say(room, "hello from a guest"));
             await().atMost(Duration.ofSeconds(10)).until(() -> bobRoom.pollMessage() instanceof Message m && "hello from a guest".equals(m.getBody()));
             assertThatThrownBy(() -> guests.connect(login("alice", "x"), new Events()))

@@ -91,7 +91,8 @@ class XmppReconnectIT {
                 events.await(ChatEvent.Connected.class, c -> true);
                 proxy.silence(); // no FIN, no RST: only a ping can tell (ping-interval 5s + reply timeout)
                 ChatEvent.Disconnected d = events.await(ChatEvent.Disconnected.class, x -> true, Duration.ofSeconds(45));
-                assertThat(d.reason()).contains("XMPP ping");
+                assertThat(d.code()).isEqualTo("timed-out");
+                assertThat(d.reason()).isEmpty();
                 assertThat(d.retryInMillis()).isPositive();
                 events.await(ChatEvent.Connected.class, c -> events.of(ChatEvent.Connected.class).size() == 2, Duration.ofSeconds(30));
                 alice.close("");
@@ -121,14 +122,31 @@ class XmppReconnectIT {
         String room = "restart-" + name + "@" + ProsodyFixture.MUC;
         try {
             Events events = new Events();
-            BridgeConnection alice = bridge.connect(new Login("alice-" + name, "alice", "alice-pw", List.of(room),
+            XmppConnection alice = (XmppConnection) bridge.connect(new Login("alice-" + name, "alice", "alice-pw", List.of(room),
                     new Login.ClientAddress("127.0.0.1", "localhost")), events);
             events.await(ChatEvent.Joined.class, j -> j.self());
+            int before = events.all.size();
+            int attempts = alice.attempts();
             xmpp.kill();
             ChatEvent.Disconnected lost = events.await(ChatEvent.Disconnected.class, d -> true);
             assertThat(lost.retryInMillis()).isPositive();
+            // What the person is told is the catalogue's code, never the exception (which named
+            // 127.0.0.1:port and spanned lines).
+            assertThat(lost.code()).isIn("connection-lost", "server-closed");
+            assertThat(lost.reason()).doesNotContain("Exception", "127.0.0.1", ":" + xmpp.port(), "\n", "\r");
+            // The outage lasts several failed attempts: none of them is news to the person.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alice.attempts() >= attempts + 3);
             xmpp.restart();
             events.await(ChatEvent.Connected.class, c -> events.of(ChatEvent.Connected.class).size() == 2, Duration.ofSeconds(60));
+            List<ChatEvent> states = events.all.subList(before, events.all.size()).stream()
+                    .filter(e -> e instanceof ChatEvent.Connecting || e instanceof ChatEvent.Connected || e instanceof ChatEvent.Disconnected)
+                    .toList();
+            assertThat(states).as("one state change per real change").hasSize(2);
+            assertThat(states.get(0)).isEqualTo(lost);
+            assertThat(states.get(1)).isInstanceOfSatisfying(ChatEvent.Connected.class, c -> {
+                assertThat(c.nick()).isEqualTo("alice-" + name); // the nickname used in rooms
+                assertThat(c.address()).isEqualTo("alice@" + ProsodyFixture.DOMAIN);
+            });
             events.await(ChatEvent.Joined.class, j -> j.self() && events.of(ChatEvent.Joined.class).stream().filter(ChatEvent.Joined::self).count() == 2,
                     Duration.ofSeconds(30));
             try (XmppPeer bob = XmppPeer.login(xmpp.port(), xmpp.caFile(), "bob", ProsodyFixture.DOMAIN, "bob-pw")) {
