@@ -71,6 +71,8 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
     private State state = State.QUEUED;
     private Attempt attempt;
     private int failures;
+    /** Connection attempts made (for tests). */
+    private int attempts;
     private ScheduledFuture<?> retry;
     private String closeReason;
     /** Why the link went down, from then until the next registration (null while registered). */
@@ -385,6 +387,9 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
                     return;
                 }
                 this.ahead = ahead;
+                if (lostReason != null) {
+                    return; // reconnecting: the outage was told once (disconnected); its attempts are not news
+                }
             }
             emit(new ChatEvent.Connecting(Instant.now(), config.name(), ahead));
         } finally {
@@ -399,6 +404,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             if (state != State.QUEUED) {
                 return;
             }
+            attempts++;
             state = State.CONNECTING;
             a = new Attempt(nick);
             attempt = a;
@@ -543,6 +549,11 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
                 emit(new ChatEvent.Disconnected(Instant.now(), reason, retryIn));
             }
         }
+    }
+
+    /** For tests: connection attempts made so far. */
+    synchronized int attempts() {
+        return attempts;
     }
 
     private synchronized DisconnectReason closeReasonOr(DisconnectReason reason) {

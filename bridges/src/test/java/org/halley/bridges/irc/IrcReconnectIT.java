@@ -82,6 +82,38 @@ class IrcReconnectIT {
     }
 
     @Test
+    void anOutageIsToldOnceInTheCataloguesWordsHoweverManyAttemptsFail() throws Exception {
+        try (NgircdFixture irc = NgircdFixture.start()) {
+            IrcBridge bridge = new IrcBridge(config(irc.port(), "{delay: 300ms, max-delay: 600ms}"));
+            try {
+                ChatEventRecorder events = new ChatEventRecorder();
+                IrcConnection erin = (IrcConnection) bridge.connect(login("erin", "#halley-open"), events);
+                events.await(ChatEvent.Joined.class, j -> j.self());
+                int before = events.mark();
+                int attempts = erin.attempts();
+                irc.kill();
+                ChatEvent.Disconnected lost = events.awaitFrom(before, ChatEvent.Disconnected.class, d -> true);
+                assertThat(lost.retryInMillis()).isPositive();
+                assertThat(lost.code()).isIn("connection-lost", "server-closed");
+                assertThat(lost.reason()).doesNotContain("Exception", "127.0.0.1", "\n", "\r");
+                // Refused connections while the server is down: none of them is news to the person.
+                await().atMost(WAIT).until(() -> erin.attempts() >= attempts + 3);
+                irc.restart();
+                events.awaitFrom(before, ChatEvent.Connected.class, c -> true);
+                List<ChatEvent> states = events.all.subList(before, events.all.size()).stream()
+                        .filter(e -> e instanceof ChatEvent.Connecting || e instanceof ChatEvent.Connected || e instanceof ChatEvent.Disconnected)
+                        .toList();
+                assertThat(states).as("one state change per real change").hasSize(2);
+                assertThat(states.get(0)).isEqualTo(lost);
+                assertThat(states.get(1)).isInstanceOf(ChatEvent.Connected.class);
+                erin.close("");
+            } finally {
+                bridge.close();
+            }
+        }
+    }
+
+    @Test
     void aRefusedConnectionSlowsTheNetworkDownAndIsRetriedLater() throws Exception {
         try (NgircdFixture irc = NgircdFixture.start(NgircdFixture.Options.DEFAULTS.withMaxConnectionsPerIp(2))) {
             IrcBridge bridge = new IrcBridge(config(irc.port(), "{delay: 500ms, max-delay: 1s}"));
@@ -102,7 +134,8 @@ class IrcReconnectIT {
                 assertThat(bridge.stats().connectInterval()).isGreaterThanOrEqualTo(IrcAdmission.SLOWDOWN_AT_LEAST);
                 first.close("");
                 c.await(ChatEvent.Connected.class, x -> x.nick().equals("three"));
-                assertThat(c.of(ChatEvent.Connecting.class)).hasSizeGreaterThanOrEqualTo(2);
+                assertThat(c.of(ChatEvent.Disconnected.class)).as("told once, however many attempts were refused").hasSize(1);
+                assertThat(refused.code()).isEqualTo("throttled");
             } finally {
                 bridge.close();
             }
