@@ -130,4 +130,89 @@ class LogsIT {
             }
         }
     }
+
+    /**
+     * The XMPP server dies under a connected person and comes back: the browser is told once, in
+     * the catalogue's terms (a code, never Smack's exception or the server's address), then
+     * connected again; and every line Halley wrote, Smack's too, is one line (no stack trace
+     * below info, no JUL two-line records).
+     */
+    @ParameterizedTest
+    @CsvSource({"text, info", "json, debug"})
+    void aLostXmppServerIsToldOnceAndLoggedOneLinePerEvent(String format, String level, @TempDir Path dir) throws Exception {
+        try (ProsodyFixture xmpp = ProsodyFixture.start()) {
+            xmpp.register("dora", ProsodyFixture.DOMAIN, "dora-pw");
+            String yaml = """
+                    server:
+                      port: @PORT@
+                      public-url: http://127.0.0.1:@PORT@
+                    logging: {format: %s, level: %s}
+                    bridges:
+                      - name: jabber
+                        kind: xmpp
+                        host: 127.0.0.1
+                        port: %d
+                        domain: %s
+                        muc-service: %s
+                        ca-file: %s
+                        ping-interval: 5s
+                    """.formatted(format, level, xmpp.port(), ProsodyFixture.DOMAIN, ProsodyFixture.MUC, xmpp.caFile());
+            try (HalleyProcess halley = HalleyProcess.start(dir, yaml)) {
+                BrowserClient b = new BrowserClient(halley.base).created().websocket();
+                b.op("{\"op\":\"connect\",\"network\":\"jabber\",\"account\":\"dora\",\"password\":\"dora-pw\","
+                        + "\"nick\":\"Dora\",\"channels\":[\"outage@" + ProsodyFixture.MUC + "\"]}");
+                JsonNode connected = await().atMost(WAIT).until(() -> first(b, "connected"), n -> n != null);
+                assertThat(connected.path("nick").asText()).as("the nickname used in rooms").isEqualTo("Dora");
+                assertThat(connected.path("address").asText()).isEqualTo("dora@" + ProsodyFixture.DOMAIN);
+                await().atMost(WAIT).until(() -> first(b, "joined") != null);
+                int before = b.events().size();
+
+                xmpp.kill();
+                JsonNode lost = await().atMost(WAIT).until(() -> first(b.events().subList(before, b.events().size()), "disconnected"),
+                        n -> n != null);
+                assertThat(lost.path("retryIn").asLong()).isPositive();
+                assertThat(lost.path("code").asText()).isIn("connection-lost", "server-closed");
+                assertThat(lost.toString()).doesNotContain("Exception", "127.0.0.1", ":" + xmpp.port(), "\\n");
+                // Attempts fail while the server is down (Halley logs the first at info, the others at
+                // debug); the browser hears of none.
+                await().atMost(WAIT).until(() -> halley.log().contains("XMPP connection to jabber failed: "));
+                if (level.equals("debug")) {
+                    await().atMost(WAIT).until(() -> halley.log().split("XMPP connection to jabber failed again", -1).length > 2);
+                }
+                xmpp.restart();
+                await().atMost(Duration.ofSeconds(60)).until(() -> b.events().subList(before, b.events().size()).stream()
+                        .anyMatch(e -> e.path("type").asText().equals("connected")));
+                List<String> states = b.events().subList(before, b.events().size()).stream().map(e -> e.path("type").asText())
+                        .filter(t -> t.equals("connecting") || t.equals("connected") || t.equals("disconnected")).toList();
+                assertThat(states).as("one state change per real change").containsExactly("disconnected", "connected");
+
+                halley.signal("TERM");
+                assertThat(halley.process().waitFor(15, TimeUnit.SECONDS)).isTrue();
+                String log = halley.log();
+                assertThat(log).contains("XMPP connection to jabber lost");
+                List<String> lines = log.lines().filter(l -> !l.startsWith("WARNING: ")).toList(); // the JVM's own, not Halley's
+                for (String line : lines) {
+                    assertThat(line).as("one line per event").doesNotStartWith(" ").doesNotStartWith("\t").doesNotStartWith("at ")
+                            .doesNotStartWith("Caused by").doesNotStartWith("...").doesNotContain("\tat ");
+                    if (format.equals("json")) {
+                        assertThat(line).startsWith("{").endsWith("}");
+                        BrowserClient.JSON.readTree(line);
+                    } else {
+                        assertThat(line).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (ERROR|WARN |INFO |DEBUG|TRACE) \\S+ - .*");
+                    }
+                }
+                if (level.equals("info")) {
+                    assertThat(log).as("Smack's chatter stays below info").doesNotContain("Roster not loaded");
+                }
+            }
+        }
+    }
+
+    private static JsonNode first(BrowserClient b, String type) {
+        return first(b.events(), type);
+    }
+
+    private static JsonNode first(List<JsonNode> events, String type) {
+        return events.stream().filter(e -> e.path("type").asText().equals(type)).findFirst().orElse(null);
+    }
 }

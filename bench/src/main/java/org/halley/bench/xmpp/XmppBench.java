@@ -92,7 +92,7 @@ public final class XmppBench {
                 case ChatEvent.Joined j when j.self() -> joined.incrementAndGet();
                 case ChatEvent.Message m when m.text().startsWith("t=") -> latency.recordValue((System.nanoTime() - Long.parseLong(m.text().substring(2))) / 1_000);
                 case ChatEvent.Problem p -> note(p.code() + ": " + p.message());
-                case ChatEvent.Disconnected d -> note("disconnected: " + d.reason());
+                case ChatEvent.Disconnected d -> note("disconnected: " + d.code() + (d.reason().isEmpty() ? "" : " (" + d.reason() + ")"));
                 default -> { }
             }
         }
