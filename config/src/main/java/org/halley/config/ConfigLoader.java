@@ -28,8 +28,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * }</pre>
  */
 public final class ConfigLoader {
-    /** Larger than any sane config; stops a wrong path (a log file, /dev/zero) early. */
-    static final int MAX_FILE_BYTES = 1 << 20;
+    /** 25 times a config with every key and its comments; stops a wrong path (a log file, /dev/zero) early. */
+    static final int MAX_FILE_BYTES = 256 << 10;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final Pattern HOSTNAME =

@@ -37,6 +37,9 @@ final class PemFiles {
             return problem;
         }
         try {
+            if (!new String(read(file), StandardCharsets.US_ASCII).contains("-----BEGIN CERTIFICATE-----")) {
+                return "'" + file + "' holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)";
+            }
             Collection<? extends Certificate> certs = certificates(file);
             if (certs.isEmpty()) {
                 return "'" + file + "' holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)";

@@ -40,6 +40,15 @@ final class Problems {
         add(at == null ? Optional.empty() : at.getStartMark(), field, message);
     }
 
+    /** At 1-based {@code line} and {@code column}. */
+    void add(int line, int column, String field, String message) {
+        if (errors.size() >= MAX_ERRORS) {
+            dropped++;
+            return;
+        }
+        errors.add(new ConfigError(file, line, column, shorten(field), shorten(message)));
+    }
+
     void add(Optional<Mark> mark, String field, String message) {
         if (errors.size() >= MAX_ERRORS) {
             dropped++;

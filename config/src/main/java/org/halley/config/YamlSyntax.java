@@ -23,8 +23,11 @@ import org.snakeyaml.engine.v2.tokens.Token;
  * YAML text to a tree of nodes, bounded, with every syntax mistake reported in our words at the
  * place where it was made. Bounds: nesting depth {@link #MAX_DEPTH} (SnakeYAML's composer recurses
  * once per level, so a 4 KB file of {@code [[[[…} would overflow the stack), {@link #MAX_ALIASES}
- * aliases, and {@link ConfigLoader#MAX_FILE_BYTES} code points. Nothing but a {@link
- * ConfigException} leaves {@link #compose}, whatever the text.
+ * aliases, {@link #MAX_NODES} values, lines of {@link #MAX_LINE} characters and {@link
+ * ConfigLoader#MAX_FILE_BYTES} in all. SnakeYAML slows down on very long tokens and many
+ * values (seconds for a megabyte on a busy machine), so the last three keep a reload quick
+ * whatever the file. Nothing but a {@link ConfigException} leaves {@link #compose}, whatever the
+ * text.
  *
  * <p>The place: SnakeYAML's problem mark is where it noticed, which for an unclosed quote or
  * bracket can be many lines below the mistake; the quote or bracket that opens is where the
@@ -37,6 +40,12 @@ final class YamlSyntax {
     /** Anchors and aliases may share settings; more than this is no config (a "billion laughs"). */
     static final int MAX_ALIASES = 20;
 
+    /** A config with 50 networks has about 3,000. */
+    static final int MAX_NODES = 10_000;
+
+    /** No value of Halley's is longer than a URL or a path. */
+    static final int MAX_LINE = 4096;
+
     private YamlSyntax() {}
 
     /** The document's root, empty for an empty document; or every syntax mistake, thrown. */
@@ -48,6 +57,21 @@ final class YamlSyntax {
                 .setAllowRecursiveKeys(false)
                 .setCodePointLimit(ConfigLoader.MAX_FILE_BYTES)
                 .build();
+        if (yaml.length() > ConfigLoader.MAX_FILE_BYTES) {
+            problems.add(0, 0, "", "is longer than " + ConfigLoader.MAX_FILE_BYTES + " characters; is this the right file?");
+            throw problems.exception();
+        }
+        int line = 1;
+        for (int start = 0; start < yaml.length(); line++) {
+            int end = yaml.indexOf('\n', start);
+            end = end < 0 ? yaml.length() : end;
+            if (end - start > MAX_LINE) {
+                problems.add(line, MAX_LINE + 1, "", "this line is longer than " + MAX_LINE
+                        + " characters; no value of Halley's is that long (is this the right file?)");
+                throw problems.exception();
+            }
+            start = end + 1;
+        }
         try {
             bounds(settings, yaml, problems);
             if (!problems.isEmpty()) {
@@ -70,7 +94,13 @@ final class YamlSyntax {
     private static void bounds(LoadSettings settings, String yaml, Problems problems) {
         int depth = 0;
         int aliases = 0;
+        int nodes = 0;
         for (Event e : new Parse(settings).parseString(yaml)) {
+            if (++nodes > MAX_NODES) {
+                problems.add(e.getStartMark(), "", "more than " + MAX_NODES
+                        + " values; Halley's config has a few hundred (is this the right file?)");
+                return;
+            }
             if (e instanceof MappingStartEvent || e instanceof SequenceStartEvent) {
                 if (++depth > MAX_DEPTH) {
                     problems.add(e.getStartMark(), "", "nested more than " + MAX_DEPTH

@@ -43,11 +43,11 @@ class HostileConfigTest {
 
     @Test
     void deepFlowNestingIsRefusedAtTheLevelTooDeepWithoutOverflowingTheStack() {
-        String yaml = "server: " + "[".repeat(3000) + "]".repeat(3000) + "\n";
+        String yaml = "server: " + "[".repeat(2000) + "]".repeat(2000) + "\n";
         // the root mapping is level 1; the 20th '[' (column 9 + 19) opens level 21
         assertThat(error(yaml)).isEqualTo("halley.yaml:1:28: nested more than 20 levels deep; "
                 + "Halley's settings are at most 5 levels (see docs/configuration.md)");
-        assertThat(error("server: " + "{a: ".repeat(3000) + "}".repeat(3000) + "\n")).startsWith("halley.yaml:1:");
+        assertThat(error("server: " + "{a: ".repeat(800) + "}".repeat(800) + "\n")).startsWith("halley.yaml:1:");
     }
 
     @Test
@@ -58,7 +58,7 @@ class HostileConfigTest {
         }
         assertThat(error(yaml.toString())).startsWith("halley.yaml:21:21: nested more than 20 levels deep");
         StringBuilder lists = new StringBuilder("server:\n");
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 200; i++) {
             lists.append(" ".repeat(2 * i + 2)).append("-\n");
         }
         assertThat(error(lists.toString())).contains("nested more than 20 levels deep");
@@ -66,7 +66,7 @@ class HostileConfigTest {
 
     @Test
     void deepFileThroughLoadIsOneErrorWithItsPlace(@TempDir Path dir) throws IOException {
-        Path file = Files.writeString(dir.resolve("deep.yaml"), "server: " + "[".repeat(2100) + "]".repeat(2100) + "\n");
+        Path file = Files.writeString(dir.resolve("deep.yaml"), "server: " + "[".repeat(2000) + "]".repeat(2000) + "\n");
         try {
             ConfigLoader.load(file, Map.of());
             throw new AssertionError("loaded");
@@ -108,16 +108,31 @@ class HostileConfigTest {
     }
 
     @Test
-    void hugeValueIsNamedNotPrinted() {
-        String huge = "x".repeat(900_000);
-        String e = error("server:\n  public-url: \"" + huge + "\"\n" + BRIDGES);
-        assertThat(e).startsWith("halley.yaml:2:3: server.public-url: 'xxxxxxxxxx").contains("(900000 characters)");
+    void longValueIsNamedNotPrinted() {
+        String e = error("server:\n  public-url: \"" + "x".repeat(4000) + "\"\n" + BRIDGES);
+        assertThat(e).startsWith("halley.yaml:2:3: server.public-url: 'xxxxxxxxxx").contains("(4000 characters)");
         assertThat(e.length()).isLessThan(400);
     }
 
     @Test
+    void lineLongerThanAnyValueIsRefusedBeforeParsing() {
+        assertThat(error("server:\n  public-url: \"" + "x".repeat(200_000) + "\"\n" + BRIDGES)).isEqualTo(
+                "halley.yaml:2:4097: this line is longer than 4096 characters; no value of Halley's is that long "
+                        + "(is this the right file?)");
+    }
+
+    @Test
+    void tooManyValuesAreRefusedAtTheFirstTooMany() {
+        StringBuilder yaml = new StringBuilder("server:\n  allowed-origins:\n");
+        for (int i = 0; i < 10_000; i++) {
+            yaml.append("    - x\n");
+        }
+        assertThat(error(yaml + BRIDGES)).startsWith("halley.yaml:").contains(": more than 10000 values;");
+    }
+
+    @Test
     void textLongerThanTheFileLimitIsRefusedWhole() {
-        String e = error("# " + "x".repeat(ConfigLoader.MAX_FILE_BYTES + 10) + "\n" + BRIDGES);
+        String e = error(("# " + "x".repeat(1000) + "\n").repeat(ConfigLoader.MAX_FILE_BYTES / 1000) + BRIDGES);
         assertThat(e).isEqualTo("halley.yaml: is longer than " + ConfigLoader.MAX_FILE_BYTES
                 + " characters; is this the right file?");
     }
@@ -125,14 +140,14 @@ class HostileConfigTest {
     @Test
     void manyUnknownKeysAreCappedWithACount() {
         StringBuilder yaml = new StringBuilder("server:\n");
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 2_000; i++) {
             yaml.append("  key-").append(i).append(": 1\n");
         }
         List<ConfigError> errors = errors(yaml + BRIDGES);
         assertThat(errors).hasSize(Problems.MAX_ERRORS + 1);
         assertThat(errors.get(0).toString()).startsWith("halley.yaml:2:3: server.key-0: unknown key");
         assertThat(errors.get(Problems.MAX_ERRORS).toString())
-                .isEqualTo("halley.yaml: and 19950 more mistakes; fix the first 50 and check again");
+                .isEqualTo("halley.yaml: and 1950 more mistakes; fix the first 50 and check again");
     }
 
     @Test
