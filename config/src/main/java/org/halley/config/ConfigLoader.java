@@ -55,10 +55,15 @@ public final class ConfigLoader {
             if (Files.isDirectory(file)) {
                 throw fileError(label, "is a directory; give the path of a .yaml file");
             }
-            if (Files.size(file) > MAX_FILE_BYTES) {
+            if (Files.exists(file) && !Files.isRegularFile(file)) { // /dev/zero, a pipe: would be read forever
+                throw fileError(label, "is not a regular file (a device or a pipe); give the path of a .yaml file");
+            }
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1); // bounded even if the file grows while read
+            }
+            if (bytes.length > MAX_FILE_BYTES) {
                 throw fileError(label, "is larger than " + (MAX_FILE_BYTES >> 10) + " KiB; is this the right file?");
             }
-            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw fileError(label, "no such file");
         } catch (IOException e) {

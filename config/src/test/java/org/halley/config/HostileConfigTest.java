@@ -77,6 +77,25 @@ class HostileConfigTest {
     }
 
     @Test
+    void aDeviceOrAnOversizedFileIsRefusedBeforeItIsRead(@TempDir Path dir) throws IOException {
+        for (Path device : List.of(Path.of("/dev/zero"), Path.of("/dev/null"))) {
+            try {
+                ConfigLoader.load(device, Map.of());
+                throw new AssertionError("loaded " + device);
+            } catch (ConfigException e) {
+                assertThat(e.getMessage()).isEqualTo(device + ": is not a regular file (a device or a pipe); give the path of a .yaml file");
+            }
+        }
+        Path big = Files.writeString(dir.resolve("big.yaml"), "#".repeat(ConfigLoader.MAX_FILE_BYTES + 1));
+        try {
+            ConfigLoader.load(big, Map.of());
+            throw new AssertionError("loaded");
+        } catch (ConfigException e) {
+            assertThat(e.getMessage()).isEqualTo(big + ": is larger than 256 KiB; is this the right file?");
+        }
+    }
+
+    @Test
     void aliasBombIsRefusedAtTheAliasTooMany() {
         StringBuilder yaml = new StringBuilder("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for (char c = 'b'; c <= 'j'; c++) {
