@@ -126,6 +126,8 @@ final class ConfigReload {
         private final Path file;
         private final BiFunction<String, HalleyConfig, Result> apply;
         private final Runnable refused;
+        private final Duration readDeadline;
+        private final Duration applyDeadline;
         private final AtomicReference<Running> running = new AtomicReference<>();
         private final ExecutorService thread = Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().name("halley-reloader").daemon().factory());
@@ -135,9 +137,16 @@ final class ConfigReload {
          * @param refused counts a refusal decided here (the file has mistakes, or the reload failed)
          */
         Runner(Path file, BiFunction<String, HalleyConfig, Result> apply, Runnable refused) {
+            this(file, apply, refused, READ_DEADLINE, APPLY_DEADLINE);
+        }
+
+        Runner(Path file, BiFunction<String, HalleyConfig, Result> apply, Runnable refused, Duration readDeadline,
+                Duration applyDeadline) {
             this.file = file;
             this.apply = apply;
             this.refused = refused;
+            this.readDeadline = readDeadline;
+            this.applyDeadline = applyDeadline;
         }
 
         Result run(String why) {
@@ -153,19 +162,20 @@ final class ConfigReload {
             CompletableFuture<Boolean> read = new CompletableFuture<>();
             CompletableFuture<Result> done = new CompletableFuture<>();
             try {
-                thread.execute(() -> work(why, read, done));
+                thread.execute(() -> work(mine, read, done));
             } catch (RejectedExecutionException e) {
                 running.set(null);
                 return Result.failed(List.of("Halley is stopping; not reloading"));
             }
             try {
-                read.get(READ_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-                return done.get(APPLY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                read.get(readDeadline.toMillis(), TimeUnit.MILLISECONDS);
+                return done.get(applyDeadline.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 String phase = read.isDone() ? "putting it into force" : "reading " + file;
-                log.warn("config reload ({}): {} takes longer than {}; it goes on, and its outcome will be logged", why, phase,
-                        read.isDone() ? "10s" : "1s");
-                return Result.busy(phase + " takes longer than " + (read.isDone() ? "10s" : "1s")
+                String limit = ConfigReload.human(read.isDone() ? applyDeadline : readDeadline);
+                log.warn("config reload ({}) not answered: {} takes longer than {}; it goes on, and its outcome will be logged",
+                        why, phase, limit);
+                return Result.busy(phase + " takes longer than " + limit
                         + "; it goes on, and the log says whether it was taken (metric halley_config_reloads_total)");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -175,31 +185,30 @@ final class ConfigReload {
             }
         }
 
-        /** On halley-reloader. */
-        private void work(String why, CompletableFuture<Boolean> read, CompletableFuture<Result> done) {
+        /** On halley-reloader. The runner is free again before the answer is given. */
+        private void work(Running mine, CompletableFuture<Boolean> read, CompletableFuture<Result> done) {
+            String why = mine.why();
+            boolean taken = false;
+            Result result;
             try {
-                HalleyConfig next;
-                try {
-                    next = ConfigLoader.load(file);
-                } catch (ConfigException e) {
-                    refused.run();
-                    log.warn("config reload ({}) refused, {} mistake(s); the config in force stays:\n{}", why, e.errors().size(),
-                            e.getMessage());
-                    read.complete(false);
-                    done.complete(Result.failed(e.errors().stream().map(Object::toString).toList()));
-                    return;
-                }
+                HalleyConfig next = ConfigLoader.load(file);
+                taken = true;
                 read.complete(true);
-                done.complete(apply.apply(why, next));
+                result = apply.apply(why, next);
+            } catch (ConfigException e) {
+                refused.run();
+                log.warn("config reload ({}) refused, {} mistake(s); the config in force stays:\n{}", why, e.errors().size(),
+                        e.getMessage());
+                result = Result.failed(e.errors().stream().map(Object::toString).toList());
             } catch (RuntimeException | Error e) { // a bug of ours: answered and logged, never a silent thread death
                 refused.run();
                 log.error("config reload ({}) refused: it failed ({}); the config in force stays", why, e.toString(), e);
-                read.complete(false);
-                done.complete(Result.failed(List.of("the reload failed (" + e.getClass().getSimpleName()
-                        + "); the config in force stays; see the log")));
-            } finally {
-                running.set(null);
+                result = Result.failed(List.of("the reload failed (" + e.getClass().getSimpleName()
+                        + "); the config in force stays; see the log"));
             }
+            running.compareAndSet(mine, null);
+            read.complete(taken);
+            done.complete(result);
         }
 
         @Override
@@ -285,6 +294,10 @@ final class ConfigReload {
         HalleyConfig effective = new HalleyConfig(next.source(), server, next.limits(), bridges, cluster, next.admin(),
                 next.logging());
         return new Plan(effective, applied, restart, added, removed, replaced, changed);
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     /** Keys of a network fixed when its bridge was built. */

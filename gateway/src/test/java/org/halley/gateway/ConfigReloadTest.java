@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import org.awaitility.Awaitility;
 import org.halley.config.ConfigLoader;
 import org.halley.config.HalleyConfig;
 import org.halley.config.IrcBridgeConfig;
@@ -101,11 +103,37 @@ class ConfigReloadTest {
                 .containsExactlyInAnyOrder("bridges[libera].nick.default", "bridges[libera].nick.max-length");
     }
 
-    /** A Runner over {@code yaml} in a file whose apply step is {@code apply}. */
+    /**
+     * A Runner over {@code yaml} in a file whose apply step is {@code apply}, with deadlines long
+     * enough for a busy test machine (the deadline's own test sets a short one).
+     */
     private static ConfigReload.Runner runner(Path dir, String yaml, BiFunction<String, HalleyConfig, ConfigReload.Result> apply,
             AtomicInteger refused) throws Exception {
         Path file = Files.writeString(dir.resolve("halley.yaml"), yaml);
-        return new ConfigReload.Runner(file, apply, refused::incrementAndGet);
+        return new ConfigReload.Runner(file, apply, refused::incrementAndGet, Duration.ofSeconds(30), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aReloadPastItsDeadlineIsAnsweredBusyAndGoesOn(@TempDir Path dir) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger applied = new AtomicInteger();
+        Path file = Files.writeString(dir.resolve("halley.yaml"), BASE);
+        try (ConfigReload.Runner r = new ConfigReload.Runner(file, (why, next) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            applied.incrementAndGet();
+            return ok(why, next);
+        }, () -> { }, Duration.ofSeconds(30), Duration.ofMillis(200))) {
+            ConfigReload.Result late = r.run("SIGHUP");
+            assertThat(late.busy()).isTrue();
+            assertThat(late.errors()).containsExactly("putting it into force takes longer than 200ms; it goes on, and the log"
+                    + " says whether it was taken (metric halley_config_reloads_total)");
+            release.countDown();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> applied.get() == 1);
+        }
     }
 
     private static ConfigReload.Result ok(String why, HalleyConfig next) {
