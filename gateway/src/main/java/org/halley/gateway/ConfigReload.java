@@ -109,8 +109,8 @@ final class ConfigReload {
      * refused (reading it is bounded by the loader's limits; the deadline is the net under them),
      * within {@link #APPLY_DEADLINE} once it is taken (building new networks' bridges). A caller
      * that comes while a reload runs is told so at once, and nothing is done for it. Nothing a
-     * reload throws escapes: it is logged and answered as refused, with the config in force left
-     * as it was (the one swap is the reload's last step).
+     * reload throws escapes: it is logged and answered as refused. A file with mistakes changes
+     * nothing; the new config goes into force by one swap, the last step of applying it.
      *
      * <p>Threads: {@link #run} from any thread but an event loop (admin's {@code halley-ops}, a
      * SIGHUP's {@code halley-reload}); the work on {@code halley-reloader}.
@@ -188,11 +188,11 @@ final class ConfigReload {
         /** On halley-reloader. The runner is free again before the answer is given. */
         private void work(Running mine, CompletableFuture<Boolean> read, CompletableFuture<Result> done) {
             String why = mine.why();
-            boolean taken = false;
+            boolean readOk = false;
             Result result;
             try {
                 HalleyConfig next = ConfigLoader.load(file);
-                taken = true;
+                readOk = true;
                 read.complete(true);
                 result = apply.apply(why, next);
             } catch (ConfigException e) {
@@ -207,7 +207,7 @@ final class ConfigReload {
                         + "); the config in force stays; see the log"));
             }
             running.compareAndSet(mine, null);
-            read.complete(taken);
+            read.complete(readOk);
             done.complete(result);
         }
 
