@@ -18,10 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.halley.config.ClusterConfig.ClusterNode;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -32,8 +28,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * }</pre>
  */
 public final class ConfigLoader {
-    /** Larger than any sane config; stops a wrong path (a log file, /dev/zero) early. */
-    static final int MAX_FILE_BYTES = 1 << 20;
+    /** 25 times a config with every key and its comments; stops a wrong path (a log file, /dev/zero) early. */
+    static final int MAX_FILE_BYTES = 256 << 10;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final Pattern HOSTNAME =
@@ -59,10 +55,15 @@ public final class ConfigLoader {
             if (Files.isDirectory(file)) {
                 throw fileError(label, "is a directory; give the path of a .yaml file");
             }
-            if (Files.size(file) > MAX_FILE_BYTES) {
+            if (Files.exists(file) && !Files.isRegularFile(file)) { // /dev/zero, a pipe: would be read forever
+                throw fileError(label, "is not a regular file (a device or a pipe); give the path of a .yaml file");
+            }
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1); // bounded even if the file grows while read
+            }
+            if (bytes.length > MAX_FILE_BYTES) {
                 throw fileError(label, "is larger than " + (MAX_FILE_BYTES >> 10) + " KiB; is this the right file?");
             }
-            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw fileError(label, "no such file");
         } catch (IOException e) {
@@ -88,28 +89,18 @@ public final class ConfigLoader {
 
     /** Parses YAML text, taking {@code ${NAME}} in values from {@code env}. */
     public static HalleyConfig parse(String label, String yaml, Map<String, String> env) throws ConfigException {
-        LoadSettings settings = LoadSettings.builder()
-                .setLabel(label)
-                .setUseMarks(true)
-                .setMaxAliasesForCollections(20)
-                .setAllowRecursiveKeys(false)
-                .build();
-        Optional<Node> root;
-        try {
-            root = new Compose(settings).composeString(yaml);
-        } catch (MarkedYamlEngineException e) {
-            Problems p = new Problems(label, env);
-            String what = e.getProblem() == null ? "not valid YAML" : "not valid YAML: " + e.getProblem();
-            p.add(e.getProblemMark().or(e::getContextMark), "", what);
-            throw p.exception();
-        } catch (YamlEngineException e) {
-            throw fileError(label, "not valid YAML: " + e.getMessage());
-        }
+        Optional<Node> root = YamlSyntax.compose(label, yaml, new Problems(label, env));
         Problems problems = new Problems(label, env);
         if (root.isEmpty()) {
             throw fileError(label, "is empty; it needs at least a 'bridges:' list (see config/examples/demo.yaml)");
         }
-        HalleyConfig config = new ConfigLoader.Reader(problems, label).root(YamlMap.of(problems, "", root.get()));
+        HalleyConfig config;
+        try {
+            config = new ConfigLoader.Reader(problems, label).root(YamlMap.of(problems, "", root.get()));
+        } catch (RuntimeException | StackOverflowError e) { // a bug of ours; still no stack trace for the operator
+            throw fileError(label, "could not be read (" + e.getClass().getSimpleName() + "); the mistakes above, if any,"
+                    + " come first; please report this file");
+        }
         if (!problems.isEmpty()) {
             throw problems.exception();
         }
@@ -201,7 +192,7 @@ public final class ConfigLoader {
             }
             String cert = m.get("certificate").required();
             if (cert != null) {
-                String problem = pemProblem(cert, "CERTIFICATE");
+                String problem = PemFiles.chainProblem(cert);
                 if (problem != null) {
                     m.get("certificate").error(problem);
                     cert = null;
@@ -209,7 +200,7 @@ public final class ConfigLoader {
             }
             String key = m.get("key").required();
             if (key != null) {
-                String problem = pemProblem(key, "PRIVATE KEY");
+                String problem = cert == null ? pemProblem(key, "PRIVATE KEY") : PemFiles.keyProblem(key, cert);
                 if (problem != null) {
                     m.get("key").error(problem);
                     key = null;
@@ -322,7 +313,7 @@ public final class ConfigLoader {
 
         IrcBridgeConfig irc(YamlMap m, String name, String host, int port, boolean tls) {
             YamlValue caValue = m.get("ca-file"); // the key XMPP bridges use too; here it must exist at start-up
-            Optional<Path> ca = Optional.ofNullable(caValue.checked(null, ConfigLoader::readableFileProblem)).map(Path::of);
+            Optional<Path> ca = Optional.ofNullable(caValue.checked(null, PemFiles::authoritiesProblem)).map(Path::of);
             if (ca.isPresent() && !tls) {
                 caValue.error("only means something with tls: true");
             }
@@ -411,7 +402,8 @@ public final class ConfigLoader {
             List<ChannelPattern> allowed = m.get("allowed-rooms")
                     .strings(List.of("*"), ConfigLoader::globProblem)
                     .stream().map(ChannelPattern::new).toList();
-            Optional<Path> caFile = Optional.ofNullable(m.get("ca-file").checked(null, ConfigLoader::pathProblem)).map(Path::of);
+            Optional<Path> caFile = Optional.ofNullable(m.get("ca-file").checked(null,
+                    v -> pathProblem(v) != null ? pathProblem(v) : PemFiles.authoritiesProblem(v))).map(Path::of);
             Duration ping = m.get("ping-interval").duration(
                     XmppBridgeConfig.DEFAULT_PING_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1));
             int history = m.get("room-history").integer(XmppBridgeConfig.DEFAULT_ROOM_HISTORY, 0, 1000);

@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code DELETE /admin/sessions/{id}[?reason=r]}: ends one session (the browser is told
  *       {@code r}; its networks are left)
  *   <li>{@code POST /admin/reload}: reads the config file again and applies what may change at run
- *       time; a config with mistakes changes nothing and the answer says why
+ *       time; a config with mistakes changes nothing and the answer says why (422, within a
+ *       second); while another reload runs, or when this one outlasts its deadline, 503 {@code
+ *       "busy"} with Retry-After (see {@link ConfigReload.Runner})
  * </ul>
  *
  * Every admin request carries {@code Authorization: Bearer <admin.secret>} (else 401); one with an
@@ -130,6 +132,11 @@ final class AdminHandler {
         } else if (route.equals("reload") && method.equals(HttpMethod.POST)) {
             later(ctx, req, () -> {
                 ConfigReload.Result r = gateway.reload("admin endpoint");
+                if (r.busy()) {
+                    FullHttpResponse res = json(SERVICE_UNAVAILABLE, r.toJson());
+                    res.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+                    return res;
+                }
                 return json(r.ok() ? OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, r.toJson());
             });
         } else if (route.equals("sessions") || route.startsWith("sessions/") || route.equals("reload")) {
@@ -170,7 +177,7 @@ final class AdminHandler {
                 FullHttpResponse res;
                 try {
                     res = answer.get();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) { // answered whatever happens: a client never waits for nothing
                     log.warn("admin request {} {} failed", req.method(), new QueryStringDecoder(req.uri()).path(), e);
                     res = json(INTERNAL_SERVER_ERROR, "{\"error\":\"internal\",\"message\":\"failed; see the log\"}");
                 }

@@ -7,6 +7,8 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,18 +16,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import org.halley.config.AdmissionRules;
 import org.halley.config.BridgeConfig;
 import org.halley.config.ClusterConfig;
+import org.halley.config.ConfigException;
+import org.halley.config.ConfigLoader;
 import org.halley.config.HalleyConfig;
 import org.halley.config.IrcBridgeConfig;
 import org.halley.config.ServerConfig;
 import org.halley.config.XmppBridgeConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a reload may change, and what it may not. Pure: it compares two configs and says which keys
  * changed, which of those apply now, and which need a restart (those keep their old values in the
- * config that goes into force, so what runs and what is reported agree).
+ * config that goes into force, so what runs and what is reported agree). {@link Runner} runs
+ * reloads, one at a time and answering in bounded time.
  *
  * <p>Applied at once: {@code limits}, {@code admin}, {@code logging}, {@code server.drain},
  * {@code server.trusted-proxies}; networks added (offered at once) and removed (no longer offered;
@@ -46,9 +62,18 @@ final class ConfigReload {
      * @param needsRestart keys that changed but keep their old values until a restart
      * @param errors why the file was refused (file:line:column: field: what is wrong)
      */
-    record Result(boolean ok, List<String> applied, List<String> needsRestart, List<String> errors) {
+    record Result(boolean ok, List<String> applied, List<String> needsRestart, List<String> errors, boolean busy) {
+        Result(boolean ok, List<String> applied, List<String> needsRestart, List<String> errors) {
+            this(ok, applied, needsRestart, errors, false);
+        }
+
         static Result failed(List<String> errors) {
             return new Result(false, List.of(), List.of(), List.copyOf(errors));
+        }
+
+        /** Nothing was decided now: another reload runs, or this one is still running. */
+        static Result busy(String why) {
+            return new Result(false, List.of(), List.of(), List.of(why), true);
         }
 
         String toJson() {
@@ -56,6 +81,9 @@ final class ConfigReload {
             try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
                 g.writeStartObject();
                 g.writeBooleanField("ok", ok);
+                if (busy) {
+                    g.writeBooleanField("busy", true);
+                }
                 list(g, "applied", applied);
                 list(g, "needsRestart", needsRestart);
                 list(g, "errors", errors);
@@ -72,6 +100,120 @@ final class ConfigReload {
                 g.writeString(s);
             }
             g.writeEndArray();
+        }
+    }
+
+    /**
+     * Runs reloads one at a time on its own thread ({@code halley-reloader}) and answers every caller
+     * in bounded time, whatever the file holds: within {@link #READ_DEADLINE} when the file is
+     * refused (reading it is bounded by the loader's limits; the deadline is the net under them),
+     * within {@link #APPLY_DEADLINE} once it is taken (building new networks' bridges). A caller
+     * that comes while a reload runs is told so at once, and nothing is done for it. Nothing a
+     * reload throws escapes: it is logged and answered as refused. A file with mistakes changes
+     * nothing; the new config goes into force by one swap, the last step of applying it.
+     *
+     * <p>Threads: {@link #run} from any thread but an event loop (admin's {@code halley-ops}, a
+     * SIGHUP's {@code halley-reload}); the work on {@code halley-reloader}.
+     */
+    static final class Runner implements AutoCloseable {
+        static final Duration READ_DEADLINE = Duration.ofSeconds(1);
+        static final Duration APPLY_DEADLINE = Duration.ofSeconds(10);
+        private static final Logger log = LoggerFactory.getLogger(ConfigReload.class);
+
+        /** The reload that runs now. */
+        private record Running(String why, long startedNanos) {}
+
+        private final Path file;
+        private final BiFunction<String, HalleyConfig, Result> apply;
+        private final Runnable refused;
+        private final Duration readDeadline;
+        private final Duration applyDeadline;
+        private final AtomicReference<Running> running = new AtomicReference<>();
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("halley-reloader").daemon().factory());
+
+        /**
+         * @param apply puts a config read from {@code file} into force (or refuses it, logging why)
+         * @param refused counts a refusal decided here (the file has mistakes, or the reload failed)
+         */
+        Runner(Path file, BiFunction<String, HalleyConfig, Result> apply, Runnable refused) {
+            this(file, apply, refused, READ_DEADLINE, APPLY_DEADLINE);
+        }
+
+        Runner(Path file, BiFunction<String, HalleyConfig, Result> apply, Runnable refused, Duration readDeadline,
+                Duration applyDeadline) {
+            this.file = file;
+            this.apply = apply;
+            this.refused = refused;
+            this.readDeadline = readDeadline;
+            this.applyDeadline = applyDeadline;
+        }
+
+        Result run(String why) {
+            Running mine = new Running(why, System.nanoTime());
+            Running other = running.compareAndExchange(null, mine);
+            if (other != null) {
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - other.startedNanos());
+                log.warn("config reload ({}) refused: the reload asked by {} {} ms ago still runs; nothing was done", why,
+                        other.why(), ms);
+                return Result.busy("a reload (asked by " + other.why() + " " + ms + " ms ago) still runs; nothing was done;"
+                        + " ask again once it has answered");
+            }
+            CompletableFuture<Boolean> read = new CompletableFuture<>();
+            CompletableFuture<Result> done = new CompletableFuture<>();
+            try {
+                thread.execute(() -> work(mine, read, done));
+            } catch (RejectedExecutionException e) {
+                running.set(null);
+                return Result.failed(List.of("Halley is stopping; not reloading"));
+            }
+            try {
+                read.get(readDeadline.toMillis(), TimeUnit.MILLISECONDS);
+                return done.get(applyDeadline.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                String phase = read.isDone() ? "putting it into force" : "reading " + file;
+                String limit = ConfigReload.human(read.isDone() ? applyDeadline : readDeadline);
+                log.warn("config reload ({}) not answered: {} takes longer than {}; it goes on, and its outcome will be logged",
+                        why, phase, limit);
+                return Result.busy(phase + " takes longer than " + limit
+                        + "; it goes on, and the log says whether it was taken (metric halley_config_reloads_total)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Result.busy("interrupted while waiting; the reload goes on, and the log says whether it was taken");
+            } catch (ExecutionException e) {
+                return Result.failed(List.of("the reload failed; the config in force stays (see the log)")); // work() never fails
+            }
+        }
+
+        /** On halley-reloader. The runner is free again before the answer is given. */
+        private void work(Running mine, CompletableFuture<Boolean> read, CompletableFuture<Result> done) {
+            String why = mine.why();
+            boolean readOk = false;
+            Result result;
+            try {
+                HalleyConfig next = ConfigLoader.load(file);
+                readOk = true;
+                read.complete(true);
+                result = apply.apply(why, next);
+            } catch (ConfigException e) {
+                refused.run();
+                log.warn("config reload ({}) refused, {} mistake(s); the config in force stays:\n{}", why, e.errors().size(),
+                        e.getMessage());
+                result = Result.failed(e.errors().stream().map(Object::toString).toList());
+            } catch (RuntimeException | Error e) { // a bug of ours: answered and logged, never a silent thread death
+                refused.run();
+                log.error("config reload ({}) refused: it failed ({}); the config in force stays", why, e.toString(), e);
+                result = Result.failed(List.of("the reload failed (" + e.getClass().getSimpleName()
+                        + "); the config in force stays; see the log"));
+            }
+            running.compareAndSet(mine, null);
+            read.complete(readOk);
+            done.complete(result);
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow();
         }
     }
 
@@ -152,6 +294,10 @@ final class ConfigReload {
         HalleyConfig effective = new HalleyConfig(next.source(), server, next.limits(), bridges, cluster, next.admin(),
                 next.logging());
         return new Plan(effective, applied, restart, added, removed, replaced, changed);
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     /** Keys of a network fixed when its bridge was built. */

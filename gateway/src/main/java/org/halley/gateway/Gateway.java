@@ -63,6 +63,7 @@ public final class Gateway implements AutoCloseable {
 
     private final AtomicReference<Live> live;
     private final @Nullable Path configFile;
+    private final ConfigReload.@Nullable Runner reloads;
     /** Networks removed by a reload: no longer offered, closed once their last person leaves. */
     private final List<Bridge> retired = new CopyOnWriteArrayList<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -84,6 +85,7 @@ public final class Gateway implements AutoCloseable {
         this.configFile = configFile;
         this.readiness = new Readiness(this::config, states, draining::get, this::sessionsOpen);
         this.metrics = new HalleyMetrics(this);
+        this.reloads = configFile == null ? null : new ConfigReload.Runner(configFile, this::apply, metrics.reloadsFailed::increment);
         this.admin = new AdminHandler(this, metrics, () -> config().admin());
         StaticFiles files = StaticFiles.load();
         WebHandler web = new WebHandler(files, () -> live.get().networksJson(),
@@ -239,6 +241,9 @@ public final class Gateway implements AutoCloseable {
         }
         readiness.close();
         admin.close();
+        if (reloads != null) {
+            reloads.close();
+        }
         push.stop("shutdown", timeoutMillis); // ends every session left: each UserSession QUITs its networks
         bridges().values().forEach(Bridge::close);
         retired.forEach(Bridge::close);
@@ -247,23 +252,21 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Reads the config file again and applies what may change at run time (see {@link
-     * ConfigReload}); a config with mistakes changes nothing. Any thread but an event loop.
+     * ConfigReload}); a config with mistakes changes nothing. Answers in bounded time, one reload
+     * at a time ({@link ConfigReload.Runner}). Any thread but an event loop.
      */
-    synchronized ConfigReload.Result reload(String why) {
-        if (configFile == null) {
+    ConfigReload.Result reload(String why) {
+        if (reloads == null) {
             return ConfigReload.Result.failed(List.of("Halley was started without a config file; nothing to reload"));
         }
         if (draining.get()) {
             return ConfigReload.Result.failed(List.of("Halley is draining; not reloading"));
         }
-        HalleyConfig next;
-        try {
-            next = ConfigLoader.load(configFile);
-        } catch (ConfigException e) {
-            metrics.reloadsFailed.increment();
-            log.warn("config reload ({}) refused, {} mistake(s); the config in force stays:\n{}", why, e.errors().size(), e.getMessage());
-            return ConfigReload.Result.failed(e.errors().stream().map(Object::toString).toList());
-        }
+        return reloads.run(why);
+    }
+
+    /** Puts {@code next}, read from the file, into force. On the reloader thread, one at a time. */
+    private synchronized ConfigReload.Result apply(String why, HalleyConfig next) {
         Live old = live.get();
         ConfigReload.Plan plan = ConfigReload.plan(old.config(), next);
         // First what can fail (a new XMPP bridge reads its CA file): nothing has changed yet.

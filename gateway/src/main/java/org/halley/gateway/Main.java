@@ -10,7 +10,9 @@ import org.halley.config.HalleyConfig;
 /**
  * {@code java -jar halley.jar --config halley.yaml}. Exit codes: 0 stopped cleanly, 1 could not
  * run (a port in use), 2 bad usage or a config with mistakes (each printed as file:line:column,
- * with no stack trace).
+ * with no stack trace). {@code --check} reads what start-up reads (the config and every file it
+ * names: certificates, keys, CA files) without binding or connecting, so a config it passes
+ * starts unless a port is taken or a server is down.
  */
 public final class Main {
     static final String USAGE = """
@@ -50,6 +52,9 @@ public final class Main {
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.println("halley: " + e.errors().size() + " mistake" + (e.errors().size() == 1 ? "" : "s") + " in " + args[1] + "; not started");
+            return 2;
+        } catch (RuntimeException | StackOverflowError e) { // the loader turns every mistake into a ConfigException; a bug still gets no trace
+            err.println(args[1] + ": could not be read (" + e.getClass().getSimpleName() + "); not started");
             return 2;
         }
         if (args[0].equals("--check")) {

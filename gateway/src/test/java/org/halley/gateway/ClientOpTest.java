@@ -8,7 +8,11 @@ import java.util.List;
 import org.halley.bridges.ChatCommand;
 import org.halley.bridges.ChatEvent;
 import org.halley.bridges.CommandRejectedException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ClientOpTest {
 
@@ -25,11 +29,48 @@ class ClientOpTest {
     @Test
     void shapeMistakesNameTheField() {
         assertThatThrownBy(() -> ClientOp.parse("{\"op\":\"say\",\"network\":\"demo\",\"target\":\"#a\"}")).hasMessage("text: is missing");
-        assertThatThrownBy(() -> ClientOp.parse("{\"op\":\"say\",\"network\":\"demo\",\"target\":1,\"text\":\"x\"}")).hasMessage("target: must be a string");
+        assertThatThrownBy(() -> ClientOp.parse("{\"op\":\"say\",\"network\":\"demo\",\"target\":1,\"text\":\"x\"}"))
+                .hasMessage("target: must be a string, not a number");
         assertThatThrownBy(() -> ClientOp.parse("{\"op\":\"raw\",\"network\":\"demo\",\"line\":\"QUIT\"}")).hasMessage("op: unknown operation 'raw'");
-        assertThatThrownBy(() -> ClientOp.parse("[]")).hasMessage("expected a JSON object");
+        assertThatThrownBy(() -> ClientOp.parse("[]"))
+                .hasMessage("expected a JSON object (an operation like {\"op\":\"say\", ...}), not a list");
         assertThatThrownBy(() -> ClientOp.parse("{\"op\":\"connect\",\"network\":\"d\",\"channels\":\"#a\"}"))
                 .hasMessage("channels: must be a list of at most 50 strings");
+    }
+
+    /** What a page (or whoever drives it) may send as {@code data}, each class of it, and what it is told. */
+    static Stream<Arguments> hostileOps() {
+        return Stream.of(
+                Arguments.of("too deep", "{\"op\":\"say\",\"x\":" + "[".repeat(20) + "]".repeat(20) + "}",
+                        "nested more than 8 levels deep"),
+                Arguments.of("too long a number", "{\"op\":" + "9".repeat(40) + "}",
+                        "a number longer than 32 digits"),
+                Arguments.of("not JSON", "{\"op\":", "not JSON: it ends inside a value (an object, list or string is not closed)"),
+                Arguments.of("not JSON, a word", "{\"op\":nope}", "not JSON: a word that is not true, false or null (at character 7)"),
+                Arguments.of("empty", "", "empty; expected an operation like {\"op\":\"say\", ...}"),
+                Arguments.of("a string", "\"say\"", "expected a JSON object (an operation like {\"op\":\"say\", ...}), not a string"),
+                Arguments.of("a number", "12", "expected a JSON object (an operation like {\"op\":\"say\", ...}), not a number"),
+                Arguments.of("op of a wrong type", "{\"op\":{\"$class\":\"java.lang.Runtime\"}}", "op: must be a string, not an object"),
+                Arguments.of("op missing", "{\"network\":\"demo\"}", "op: is missing"),
+                Arguments.of("unknown op, long", "{\"op\":\"" + "x".repeat(5000) + "\",\"network\":\"d\"}",
+                        "op: unknown operation '" + "x".repeat(40) + "…'"),
+                Arguments.of("unknown op, control characters", "{\"op\":\"a\\r\\nb\",\"network\":\"d\"}", "op: unknown operation 'a??b'"),
+                Arguments.of("field missing", "{\"op\":\"join\",\"network\":\"d\"}", "channel: is missing"),
+                Arguments.of("field of a wrong type", "{\"op\":\"join\",\"network\":\"d\",\"channel\":[\"#a\"]}",
+                        "channel: must be a string, not a list"),
+                Arguments.of("list of wrong things", "{\"op\":\"connect\",\"network\":\"d\",\"channels\":[1]}",
+                        "channels: must be a list of strings"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileOps")
+    void hostileOpsAreRefusedInHalleysWordsWithoutJacksonsOrJavas(String what, String json, String message) {
+        assertThatThrownBy(() -> ClientOp.parse(json))
+                .isInstanceOf(CommandRejectedException.class)
+                .hasMessage(message)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContainIgnoringCase("jackson")
+                        .doesNotContain("StreamReadConstraints", "com.fasterxml", "Exception", "Source:", "line:", "column:",
+                                "java.lang.Runtime", "getMax"));
     }
 
     @Test

@@ -2,10 +2,21 @@ package org.halley.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import org.awaitility.Awaitility;
 import org.halley.config.ConfigLoader;
 import org.halley.config.HalleyConfig;
 import org.halley.config.IrcBridgeConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigReloadTest {
     private static final String BASE = """
@@ -90,5 +101,103 @@ class ConfigReloadTest {
         HalleyConfig b = parse(BASE.replace("allowed-channels: [\"#a\"]", "nick: {default: web???, max-length: 20}, allowed-channels: [\"#a\"]"));
         assertThat(ConfigReload.diff("bridges[libera]", a.bridge("libera").orElseThrow(), b.bridge("libera").orElseThrow()))
                 .containsExactlyInAnyOrder("bridges[libera].nick.default", "bridges[libera].nick.max-length");
+    }
+
+    /**
+     * A Runner over {@code yaml} in a file whose apply step is {@code apply}, with deadlines long
+     * enough for a busy test machine (the deadline's own test sets a short one).
+     */
+    private static ConfigReload.Runner runner(Path dir, String yaml, BiFunction<String, HalleyConfig, ConfigReload.Result> apply,
+            AtomicInteger refused) throws Exception {
+        Path file = Files.writeString(dir.resolve("halley.yaml"), yaml);
+        return new ConfigReload.Runner(file, apply, refused::incrementAndGet, Duration.ofSeconds(30), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aReloadPastItsDeadlineIsAnsweredBusyAndGoesOn(@TempDir Path dir) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger applied = new AtomicInteger();
+        Path file = Files.writeString(dir.resolve("halley.yaml"), BASE);
+        try (ConfigReload.Runner r = new ConfigReload.Runner(file, (why, next) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            applied.incrementAndGet();
+            return ok(why, next);
+        }, () -> { }, Duration.ofSeconds(30), Duration.ofMillis(200))) {
+            ConfigReload.Result late = r.run("SIGHUP");
+            assertThat(late.busy()).isTrue();
+            assertThat(late.errors()).containsExactly("putting it into force takes longer than 200ms; it goes on, and the log"
+                    + " says whether it was taken (metric halley_config_reloads_total)");
+            release.countDown();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> applied.get() == 1);
+        }
+    }
+
+    private static ConfigReload.Result ok(String why, HalleyConfig next) {
+        return new ConfigReload.Result(true, List.of("applied by " + why), List.of(), List.of());
+    }
+
+    @Test
+    void aHostileFileIsRefusedWithItsPlaceAndApplyIsNeverCalled(@TempDir Path dir) throws Exception {
+        AtomicInteger refused = new AtomicInteger();
+        try (ConfigReload.Runner r = runner(dir, "server: " + "[".repeat(2000) + "]".repeat(2000) + "\n", (why, next) -> {
+            throw new AssertionError("applied a hostile file");
+        }, refused)) {
+            ConfigReload.Result result = r.run("test");
+            assertThat(result.ok()).isFalse();
+            assertThat(result.busy()).isFalse();
+            assertThat(result.errors()).singleElement().asString()
+                    .isEqualTo(dir.resolve("halley.yaml") + ":1:28: nested more than 20 levels deep; Halley's settings are at most"
+                            + " 5 levels (see docs/configuration.md)");
+            assertThat(refused).hasValue(1);
+        }
+    }
+
+    @Test
+    void aSecondReloadWhileOneRunsIsToldSoAtOnceAndChangesNothing(@TempDir Path dir) throws Exception {
+        CountDownLatch inApply = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger applied = new AtomicInteger();
+        try (ConfigReload.Runner r = runner(dir, BASE, (why, next) -> {
+            applied.incrementAndGet();
+            inApply.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ok(why, next);
+        }, new AtomicInteger())) {
+            CompletableFuture<ConfigReload.Result> first = CompletableFuture.supplyAsync(() -> r.run("SIGHUP"));
+            assertThat(inApply.await(30, TimeUnit.SECONDS)).isTrue();
+            ConfigReload.Result second = r.run("admin endpoint");
+            assertThat(second.busy()).isTrue();
+            assertThat(second.ok()).isFalse();
+            assertThat(second.errors()).singleElement().asString().startsWith("a reload (asked by SIGHUP ").endsWith(
+                    "ms ago) still runs; nothing was done; ask again once it has answered");
+            assertThat(second.toJson()).contains("\"busy\":true");
+            release.countDown();
+            assertThat(first.get(30, TimeUnit.SECONDS).applied()).containsExactly("applied by SIGHUP");
+            assertThat(applied).hasValue(1);
+            assertThat(r.run("admin endpoint").applied()).as("free again once the first has answered")
+                    .containsExactly("applied by admin endpoint");
+        }
+    }
+
+    @Test
+    void anErrorWhileApplyingIsAnsweredAsRefusedNotLost(@TempDir Path dir) throws Exception {
+        AtomicInteger refused = new AtomicInteger();
+        try (ConfigReload.Runner r = runner(dir, BASE, (why, next) -> {
+            throw new StackOverflowError();
+        }, refused)) {
+            ConfigReload.Result result = r.run("SIGHUP");
+            assertThat(result.ok()).isFalse();
+            assertThat(result.errors()).containsExactly("the reload failed (StackOverflowError); the config in force stays; see the log");
+            assertThat(refused).hasValue(1);
+            assertThat(r.run("again").ok()).as("the runner goes on").isFalse();
+        }
     }
 }

@@ -16,12 +16,16 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.halley.config.ConfigException;
 import org.halley.config.ConfigLoader;
 import org.halley.config.HalleyConfig;
+import org.halley.config.ServerConfig;
+import org.halley.config.TlsConfig;
 import org.halley.testkit.Ports;
 import org.halley.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
@@ -136,9 +140,21 @@ class HalleyTlsIT {
     }
 
     @Test
-    void aKeyThatDoesNotMatchTheCertificateStopsStartUp() {
+    void aKeyThatDoesNotMatchTheCertificateStopsStartUp() throws Exception {
         TestCertificates other = TestCertificates.create();
-        assertThatThrownBy(() -> Gateway.start(config(0, certs.certificate().toString(), other.key().toString())).close())
+        // the config refuses it first, at the key's line (so --check and a reload do too) ...
+        assertThatThrownBy(() -> config(0, certs.certificate().toString(), other.key().toString()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("tls.yaml:3:" + (("  tls: {certificate: " + certs.certificate() + ", ").length() + 1) + ": server.tls.key: '"
+                        + other.key() + "' is not the key of the certificate in '"
+                        + certs.certificate() + "' (CN=localhost); give the key the certificate was made for");
+        // ... and the push core checks again for what builds its config another way
+        HalleyConfig good = config(0, certs.certificate().toString(), certs.key().toString());
+        ServerConfig s = good.server();
+        HalleyConfig mismatched = new HalleyConfig(good.source(), new ServerConfig(s.bind(), s.port(), s.publicUrl(),
+                s.allowedOrigins(), s.push(), s.trustedProxies(), Optional.of(new TlsConfig(certs.certificate(), other.key())),
+                s.drain(), s.probeInterval()), good.limits(), good.bridges(), good.cluster(), good.admin(), good.logging());
+        assertThatThrownBy(() -> Gateway.start(mismatched).close())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("server.tls: cannot serve TLS with " + certs.certificate() + " and " + other.key()
                         + ": the key is not the certificate's (CN=localhost) (the certificate must be PEM and the key its"

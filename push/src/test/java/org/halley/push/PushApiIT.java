@@ -161,6 +161,10 @@ class PushApiIT {
         HttpResponse<String> bad = push.post(path, "{\"n\":", AUTH);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("not one JSON value");
+        HttpResponse<String> deep = push.post(path, "[".repeat(100) + "]".repeat(100), AUTH);
+        assertThat(deep.statusCode()).isEqualTo(400);
+        assertThat(deep.body()).contains("the body is not one JSON value: nested more than 64 levels deep")
+                .doesNotContain("StreamReadConstraints").doesNotContain("Source:");
         assertThat(push.post("/push/api/sessions", "{\"user\":\"\"}", AUTH).statusCode()).isEqualTo(400);
         assertThat(push.post("/push/api/sessions", "{\"name\":\"x\"}", AUTH).statusCode()).isEqualTo(400);
         assertThat(push.get(path, AUTH).statusCode()).isEqualTo(405);

@@ -53,6 +53,25 @@ class PushServerIT {
     }
 
     @Test
+    void hostileJsonGetsABadMessageInHalleysWords() throws Exception {
+        Created s = push.create();
+        String path = "/push/send?session=" + s.id();
+        Map<String, String> token = Map.of("X-Halley-Token", s.token());
+        Map<String, String> told = Map.of(
+                "[".repeat(100) + "]".repeat(100), "nested more than 32 levels deep",
+                "{\"cseq\":" + "9".repeat(100) + ",\"data\":1}", "a number longer than 32 digits",
+                "{\"cseq\":1,\"data\":\"a", "not JSON: it ends inside a value",
+                "{\"cseq\":1,\"data\":nope}", "not JSON: a word that is not true, false or null (at character 18)");
+        for (Map.Entry<String, String> t : told.entrySet()) {
+            HttpResponse<String> bad = push.post(path, t.getKey(), token);
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).as(t.getKey()).contains("\"error\":\"bad-message\"").contains(t.getValue())
+                    .doesNotContain("StreamReadConstraints").doesNotContain("Source:").doesNotContain("com.fasterxml")
+                    .doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void aSessionWithoutConnectionEndsAfterLingerAndTheAppHears() throws Exception {
         Created s = push.create();
         Transport.Connection c = push.connect(Transport.WEBSOCKET, s, 0);

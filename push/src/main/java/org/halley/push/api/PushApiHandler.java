@@ -35,6 +35,7 @@ import org.halley.push.Shards;
 import org.halley.push.Shards.Delivery;
 import org.halley.push.http.HttpResponses;
 import org.halley.push.http.PushHttpHandler;
+import org.halley.push.wire.JsonProblems;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,9 +58,9 @@ import org.jspecify.annotations.Nullable;
  * to the connection's loop. The connection is not moved: one API connection serves all shards.
  */
 public final class PushApiHandler {
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(64).build())
-            .build());
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(64).maxNumberLength(64).build();
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().streamReadConstraints(LIMITS).build());
 
     private final Shards sessions;
     private final byte[] secret;
@@ -290,7 +291,7 @@ public final class PushApiHandler {
         } catch (CharacterCodingException e) {
             HttpResponses.error(ctx, req, BAD_REQUEST, "bad-request", "the body is not UTF-8");
         } catch (JsonProcessingException e) {
-            HttpResponses.error(ctx, req, BAD_REQUEST, "bad-request", "the body is not one JSON value: " + e.getOriginalMessage());
+            HttpResponses.error(ctx, req, BAD_REQUEST, "bad-request", "the body is not one JSON value: " + JsonProblems.describe(e, LIMITS));
         }
         return null;
     }

@@ -14,9 +14,9 @@ import java.util.List;
  * session's messages from 1 so that a message resent after a reconnect is processed once.
  */
 public final class ClientMessages {
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(32).build())
-            .build());
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(32).maxNumberLength(32).build();
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().streamReadConstraints(LIMITS).build());
 
     /** One message from the browser; {@code data} is compact JSON text. */
     public record ClientMessage(long cseq, String data) {}
@@ -37,7 +37,7 @@ public final class ClientMessages {
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new BadMessageException("not JSON: " + e.getOriginalMessage());
+            throw new BadMessageException(JsonProblems.describe(e, LIMITS));
         }
         if (root == null || root.isMissingNode()) {
             throw new BadMessageException("empty message");
