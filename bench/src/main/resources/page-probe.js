@@ -4,13 +4,30 @@
 // bench sends has a unique text, <tag><client>-<n>; the first time each one is added to #messages
 // is kept (epoch milliseconds), so a page that windows its DOM (adds a line again on scrolling) is
 // timed by its first showing. Main-thread long tasks come from PerformanceObserver('longtask').
-// What it keeps is small and fixed: one Float64Array per tag and two numbers per long task.
+// What it keeps is small and fixed: one Float64Array per tag and two numbers per long task. Records
+// also go out as they are made, through a DevTools binding (window.__benchOut, added by the bench),
+// so the bench reads them without waiting for a busy page.
 (() => {
   const B = window.__bench = { tags: new Map(), longtasks: [], attached: null, problems: [] };
   const now = () => performance.timeOrigin + performance.now();
+  let outbox = [], flushed = 0, timer = 0;
+  function flush() {
+    timer = 0;
+    flushed = performance.now();
+    if (outbox.length && typeof window.__benchOut === 'function') window.__benchOut(outbox.join('\n'));
+    outbox = [];
+  }
+  function out(record) {
+    outbox.push(record);
+    if (performance.now() - flushed >= 100) flush();
+    else if (!timer) timer = setTimeout(flush, 100);
+  }
   try {
     new PerformanceObserver(list => {
-      for (const e of list.getEntries()) B.longtasks.push(performance.timeOrigin + e.startTime, e.duration);
+      for (const e of list.getEntries()) {
+        B.longtasks.push(performance.timeOrigin + e.startTime, e.duration);
+        out(`T ${(performance.timeOrigin + e.startTime).toFixed(1)} ${e.duration.toFixed(1)}`);
+      }
     }).observe({ type: 'longtask', buffered: true });
   } catch (e) {
     B.problems.push('no longtask observer: ' + e);
@@ -37,6 +54,7 @@
     tag.count++;
     if (!tag.first) tag.first = t;
     tag.last = t;
+    out(`L ${m[1]} ${i} ${t.toFixed(1)}`);
   }
   const observer = new MutationObserver(records => {
     const t = now();

@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -23,16 +24,51 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * .text}. Driven from one thread (the bench's).
  */
 final class Page implements AutoCloseable {
+    private static final Duration CDP_WAIT = Duration.ofSeconds(60);
+
     private final BrowserFixture browser;
     private final String pageCpus;
+    private final Cdp devtools;
+    // What the probe reported (on the DevTools socket's thread), read by the bench's thread: guarded by this.
+    private final Map<String, double[]> shown = new HashMap<>();
+    private final Map<String, Integer> counts = new HashMap<>();
+    private final List<double[]> longTasks = new ArrayList<>();
 
-    Page(String pageCpus) {
+    Page(String pageCpus) throws IOException {
         this.pageCpus = pageCpus;
         browser = BrowserFixture.start();
-        driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(120));
-        cdp("Page.enable", Map.of());
-        cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", resource("page-probe.js")));
+        try {
+            driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(120));
+            cdp("Page.enable", Map.of());
+            cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", resource("page-probe.js")));
+            Map<?, ?> chrome = (Map<?, ?>) driver().getCapabilities().getCapability("goog:chromeOptions");
+            devtools = Cdp.connect(String.valueOf(chrome.get("debuggerAddress")), "__benchOut", this::records);
+        } catch (IOException | RuntimeException e) {
+            browser.close();
+            throw e;
+        } catch (InterruptedException e) {
+            browser.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
         pin();
+    }
+
+    /** The probe's records: {@code L tag index time} (a line first shown) and {@code T start duration} (a long task). */
+    private synchronized void records(String payload) {
+        for (String r : payload.split("\n")) {
+            String[] f = r.split(" ");
+            if (f[0].equals("L") && f.length == 4) {
+                double[] times = shown.get(f[1]);
+                int i = Integer.parseInt(f[2]);
+                if (times != null && i < times.length && times[i] == 0) {
+                    times[i] = Double.parseDouble(f[3]);
+                    counts.merge(f[1], 1, Integer::sum);
+                }
+            } else if (f[0].equals("T") && f.length == 3) {
+                longTasks.add(new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2])});
+            }
+        }
     }
 
     ChromeDriver driver() {
@@ -108,65 +144,73 @@ final class Page implements AutoCloseable {
     }
 
     void expect(String tag, int clients, int perClient) {
+        synchronized (this) {
+            shown.put(tag, new double[clients * perClient]);
+            counts.put(tag, 0);
+        }
         js("window.__bench.expect(arguments[0], arguments[1], arguments[2])", tag, clients, perClient);
     }
 
-    /** Lines of {@code tag} shown so far, or -1 if the page did not answer (busy) within the script timeout. */
-    int count(String tag) {
+    /** Lines of {@code tag} shown so far (as reported; never waits for the page). */
+    synchronized int count(String tag) {
+        return counts.getOrDefault(tag, 0);
+    }
+
+    /** Epoch ms each line of {@code tag} was first shown (0: never, so far), by line index. */
+    synchronized double[] shownTimes(String tag) {
+        return shown.get(tag).clone();
+    }
+
+    /** Long tasks reported that started at or after {@code since} (epoch ms): {start, duration}. */
+    synchronized List<double[]> longTasks(double since) {
+        return longTasks.stream().filter(t -> t[0] >= since).toList();
+    }
+
+    /** What the probe could not do (no long task observer), or why the page did not say. */
+    String problems() {
         try {
-            return ((Number) js("return window.__bench.count(arguments[0])", tag)).intValue();
-        } catch (WebDriverException e) {
-            return -1;
+            return String.valueOf(evaluate("JSON.stringify(window.__bench.problems)").asText());
+        } catch (IOException e) {
+            return e.getMessage();
         }
     }
 
-    /** Epoch ms each line of {@code tag} was first shown (0: never), by line index. */
-    double[] shownTimes(String tag) {
-        List<?> l = (List<?>) js("return window.__bench.times(arguments[0])", tag);
-        double[] out = new double[l.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) l.get(i)).doubleValue();
-        }
-        return out;
-    }
-
-    /** Long tasks that started at or after {@code since} (epoch ms): pairs of start, duration. */
-    List<double[]> longTasks(double since) {
-        List<?> flat = (List<?>) js("return window.__bench.longtasks");
-        List<double[]> out = new ArrayList<>();
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            double start = ((Number) flat.get(i)).doubleValue();
-            if (start >= since) {
-                out.add(new double[] {start, ((Number) flat.get(i + 1)).doubleValue()});
-            }
-        }
-        return out;
-    }
-
-    List<?> problems() {
-        return (List<?>) js("return window.__bench.problems");
-    }
-
-    /** Lines in the message list now ({@code #messages > li.msg}) and elements in the document. */
+    /** Lines in the message list now ({@code #messages > li.msg}) and elements in the document; null if the page is busy past the deadline. */
     long[] domSize() {
-        List<?> l = (List<?>) js("return [document.querySelectorAll('#messages > li.msg').length, document.getElementsByTagName('*').length]");
-        return new long[] {((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue()};
+        try {
+            String[] v = evaluate("document.querySelectorAll('#messages > li.msg').length + ' ' + document.getElementsByTagName('*').length")
+                    .asText().split(" ");
+            return new long[] {Long.parseLong(v[0]), Long.parseLong(v[1])};
+        } catch (IOException e) {
+            return null;
+        }
     }
 
-    /** The page's heap after two collections, bytes: V8's and, where Chromium reports it, Blink's (the DOM). */
+    private com.fasterxml.jackson.databind.JsonNode evaluate(String expression) throws IOException {
+        return devtools.call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true), CDP_WAIT)
+                .path("result").path("value");
+    }
+
+    /** The page's heap after two collections, bytes: V8's and Blink's (the DOM, where Chromium reports it); null if the page is busy past the deadline. */
     long[] heapAfterGc() {
-        cdp("HeapProfiler.enable", Map.of());
-        cdp("HeapProfiler.collectGarbage", Map.of());
-        cdp("HeapProfiler.collectGarbage", Map.of());
+        try {
+            devtools.call("HeapProfiler.enable", Map.of(), CDP_WAIT);
+            devtools.call("HeapProfiler.collectGarbage", Map.of(), CDP_WAIT);
+            devtools.call("HeapProfiler.collectGarbage", Map.of(), CDP_WAIT);
+        } catch (IOException e) {
+            return null;
+        }
         return heap();
     }
 
+    /** The page's heap now, as {@link #heapAfterGc()} without collecting. */
     long[] heap() {
-        Map<String, Object> h = cdp("Runtime.getHeapUsage", Map.of());
-        long used = ((Number) h.get("usedSize")).longValue();
-        long embedder = h.get("embedderHeapUsedSize") instanceof Number n ? n.longValue() : 0;
-        long backing = h.get("backingStorageSize") instanceof Number n ? n.longValue() : 0;
-        return new long[] {used, embedder, backing};
+        try {
+            var h = devtools.call("Runtime.getHeapUsage", Map.of(), CDP_WAIT);
+            return new long[] {h.path("usedSize").asLong(), h.path("embedderHeapUsedSize").asLong(), h.path("backingStorageSize").asLong()};
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
@@ -255,6 +299,10 @@ final class Page implements AutoCloseable {
 
     @Override
     public void close() {
-        browser.close();
+        try {
+            devtools.close();
+        } finally {
+            browser.close();
+        }
     }
 }

@@ -192,10 +192,20 @@ public final class PageBench {
             double worst = 0;
             long shownLines = 0;
             for (int round = 0; round < 3; round++) {
+                double clicked = IrcLoad.nowMillis();
                 Map<String, Object> to = sc.page.timeSwitch("#big", last, timeout * 1000L);
                 if (to.containsKey("error")) {
-                    System.out.printf(Locale.ROOT, "RESULT page-switch lines=%d switch_ms=not shown within %d s (%s) %s; %s%n",
-                            total, timeout, to.get("error"), longTaskFigures(sc.page, start), load());
+                    // The page reports a long task when it ends: wait as long again for the click's.
+                    String blocked = "";
+                    for (long until = System.nanoTime() + timeout * 1_000_000_000L; System.nanoTime() < until; Page.sleep(500)) {
+                        double longest = sc.page.longTasks(clicked - 50).stream().mapToDouble(t -> t[1]).max().orElse(0);
+                        if (longest > 0) {
+                            blocked = String.format(Locale.ROOT, " the click's longest task %.0f ms;", longest);
+                            break;
+                        }
+                    }
+                    System.out.printf(Locale.ROOT, "RESULT page-switch lines=%d switch_ms=not shown within %d s (%s);%s %s; %s%n",
+                            total, timeout, to.get("error"), blocked, longTaskFigures(sc.page, start), load());
                     sc.printCpu();
                     return;
                 }
@@ -234,10 +244,12 @@ public final class PageBench {
             String done = sc.fillDone(channels.get(0));
             long[] after = sc.page.heapAfterGc();
             long[] dom = sc.page.domSize();
-            System.out.printf(Locale.ROOT, "RESULT page-heap lines=%d channels=%d rate=%d/s %s heap_after_gc_mb=%.1f (V8 %.1f + DOM/embedder %.1f; %.1f MB at start) li_msg_in_list=%d dom_elements=%d %s; %s%n",
-                    total, channelCount, rate, done == null ? "all delivered" : done,
-                    (after[0] + after[1]) / 1e6, after[0] / 1e6, after[1] / 1e6, (before[0] + before[1]) / 1e6,
-                    dom[0], dom[1], longTaskFigures(sc.page, start), load());
+            String heap = after == null ? "heap_after_gc_mb=unknown (the page did not answer within 60 s)"
+                    : String.format(Locale.ROOT, "heap_after_gc_mb=%.1f (V8 %.1f + DOM/embedder %.1f; %s MB at start)",
+                            (after[0] + after[1]) / 1e6, after[0] / 1e6, after[1] / 1e6, heapMb(before));
+            System.out.printf(Locale.ROOT, "RESULT page-heap lines=%d channels=%d rate=%d/s %s %s li_msg_in_list=%s dom_elements=%s %s; %s%n",
+                    total, channelCount, rate, done == null ? "all delivered" : done, heap,
+                    listed(dom), dom == null ? "?" : String.valueOf(dom[1]), longTaskFigures(sc.page, start), load());
             sc.printCpu();
         }
     }
@@ -360,7 +372,7 @@ public final class PageBench {
             }
             double first = lines.firstSent();
             double ircSeconds = (lastObserved - first) / 1e3;
-            double pageSeconds = (lastShown - first) / 1e3;
+            double pageSeconds = lastShown > 0 ? (lastShown - first) / 1e3 : 0;
             String lastLine;
             if (lastObservedIndex < 0) {
                 lastLine = "no line reached IRC";
@@ -372,13 +384,14 @@ public final class PageBench {
             double[] d = delays.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             String all = shownCount == lines.total ? "all shown" : String.format(Locale.ROOT, "NOT all shown within %d s of the last sent", timeout);
             System.out.printf(Locale.ROOT, "RESULT page-%s %s sent=%d on_irc=%d shown=%d (%s) irc_s=%.1f page_s=%.1f shown_lines_per_s=%.0f irc_lines_per_s=%.0f "
-                            + "%s delay_p50_ms=%.0f delay_p99_ms=%.0f delay_max_ms=%.0f %s li_msg_in_list=%d heap_mb_no_gc=%.1f; %s%n",
+                            + "%s delay_p50_ms=%.0f delay_p99_ms=%.0f delay_max_ms=%.0f %s li_msg_in_list=%s heap_mb_no_gc=%s; %s%n",
                     name, params, sent, observedCount, shownCount, all, ircSeconds, pageSeconds,
                     pageSeconds > 0 ? shownCount / pageSeconds : 0, ircSeconds > 0 ? observedCount / ircSeconds : 0,
                     lastLine, pct(d, 50), pct(d, 99), d.length == 0 ? 0 : d[d.length - 1],
-                    longTaskFigures(page, start), page.domSize()[0], heapMb(page.heap()), load());
-            if (!page.problems().isEmpty()) {
-                System.out.println("probe problems: " + page.problems());
+                    longTaskFigures(page, start), listed(page.domSize()), heapMb(page.heap()), load());
+            String problems = page.problems();
+            if (!problems.equals("[]")) {
+                System.out.println("probe problems: " + problems);
             }
             printCpu();
         }
@@ -445,8 +458,12 @@ public final class PageBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    private static double heapMb(long[] heap) {
-        return (heap[0] + heap[1]) / 1e6;
+    private static String heapMb(long[] heap) {
+        return heap == null ? "unknown (the page did not answer)" : String.format(Locale.ROOT, "%.1f", (heap[0] + heap[1]) / 1e6);
+    }
+
+    private static String listed(long[] dom) {
+        return dom == null ? "unknown (the page did not answer)" : String.valueOf(dom[0]);
     }
 
     /** utime + stime of a process, seconds (Linux, 100 ticks a second). */
