@@ -25,6 +25,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 final class Page implements AutoCloseable {
     private static final Duration CDP_WAIT = Duration.ofSeconds(60);
+    private static final Duration CDP_GLANCE = Duration.ofSeconds(10);
 
     private final BrowserFixture browser;
     private final String pageCpus;
@@ -187,7 +188,7 @@ final class Page implements AutoCloseable {
     }
 
     private com.fasterxml.jackson.databind.JsonNode evaluate(String expression) throws IOException {
-        return devtools.call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true), CDP_WAIT)
+        return devtools.call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true), CDP_GLANCE)
                 .path("result").path("value");
     }
 
@@ -200,13 +201,17 @@ final class Page implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
-        return heap();
+        return heap(CDP_WAIT);
     }
 
     /** The page's heap now, as {@link #heapAfterGc()} without collecting. */
     long[] heap() {
+        return heap(CDP_GLANCE);
+    }
+
+    private long[] heap(Duration wait) {
         try {
-            var h = devtools.call("Runtime.getHeapUsage", Map.of(), CDP_WAIT);
+            var h = devtools.call("Runtime.getHeapUsage", Map.of(), wait);
             return new long[] {h.path("usedSize").asLong(), h.path("embedderHeapUsedSize").asLong(), h.path("backingStorageSize").asLong()};
         } catch (IOException e) {
             return null;
@@ -221,13 +226,12 @@ final class Page implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     Map<String, Object> timeSwitch(String channel, String lastText, long timeoutMs) {
+        // Left so: after a timeout chromedriver waits for the busy page, and so would resetting it.
         driver().manage().timeouts().scriptTimeout(Duration.ofMillis(timeoutMs));
         try {
             return (Map<String, Object>) driver().executeAsyncScript(SWITCH, channel, lastText, timeoutMs);
         } catch (WebDriverException e) { // the click handler itself ran past the timeout
             return Map.of("error", "no answer within " + timeoutMs / 1000 + " s (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        } finally {
-            driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(120));
         }
     }
 
