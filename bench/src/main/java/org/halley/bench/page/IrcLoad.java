@@ -22,8 +22,8 @@ import org.halley.testkit.Ports;
  * The IRC side of the page benchmark: a local ngircd configured for load (no flood penalties, no
  * per-address limit, no limit on channels per user), plain IRC clients that send unique lines
  * ({@code <tag><client>-<n>}), and an observer client in the same channels that times each line as
- * a plain IRC client receives it ("the line on IRC"). Senders write on their own threads; the
- * observer's callback runs on its reading virtual thread.
+ * a plain IRC client receives it ("the line on IRC"). Lines are written from one pacing thread, or
+ * for a burst from a thread per sender; the observer's callback runs on its reading virtual thread.
  */
 final class IrcLoad implements AutoCloseable {
     private final Process ngircd;

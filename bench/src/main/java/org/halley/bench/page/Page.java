@@ -21,7 +21,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * chromedriver, a fresh profile), with the probe (page-probe.js) installed before the page's own
  * scripts. Uses only the page's stable selectors: {@code #connect-button}, {@code #chat-screen},
  * {@code #networks button.conv[data-name]}, {@code #conv-title}, and {@code ol#messages > li.msg
- * .text}. Driven from one thread (the bench's).
+ * .text}. The probe's records arrive through the bench's own DevTools socket ({@link Cdp}), so
+ * reading them never waits for a busy page. Driven from one thread (the bench's); the records are
+ * kept under this object's lock.
  */
 final class Page implements AutoCloseable {
     private static final Duration CDP_WAIT = Duration.ofSeconds(60);
