@@ -16,13 +16,13 @@ import java.util.function.Consumer;
  * A plain IRC client for the load: registers, answers PINGs and hands every line to a callback on
  * its own virtual thread (it keeps none, unlike the testkit's recording client).
  */
-final class BenchIrcClient implements AutoCloseable {
+public final class BenchIrcClient implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final CountDownLatch welcomed = new CountDownLatch(1);
     private volatile Consumer<String> lines = l -> { };
 
-    BenchIrcClient(int port, String nick) throws IOException {
+    public BenchIrcClient(int port, String nick) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
@@ -39,7 +39,7 @@ final class BenchIrcClient implements AutoCloseable {
         }
     }
 
-    void onLine(Consumer<String> c) {
+    public void onLine(Consumer<String> c) {
         lines = c;
     }
 
@@ -59,7 +59,7 @@ final class BenchIrcClient implements AutoCloseable {
         }
     }
 
-    synchronized void send(String line) {
+    public synchronized void send(String line) {
         try {
             out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * One Halley gateway in a process of its own ({@code java -jar halley.jar --config …}), as it would
  * run in production, so that its heap, RSS and threads can be measured apart from the load.
  */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
     private final Process process;
@@ -26,7 +26,7 @@ final class GatewayProcess implements AutoCloseable {
     final int port;
 
     /** What one measurement found. */
-    record Footprint(long heapUsedBytes, long rssBytes, int osThreads, int virtualThreads) {}
+    public record Footprint(long heapUsedBytes, long rssBytes, int osThreads, int virtualThreads) {}
 
     private GatewayProcess(Process process, Path jdk, int port) {
         this.process = process;
@@ -34,7 +34,7 @@ final class GatewayProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static GatewayProcess start(Path jdk, Path jar, Path config, int port, List<String> jvmOptions, Path log) throws IOException {
+    public static GatewayProcess start(Path jdk, Path jar, Path config, int port, List<String> jvmOptions, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(jdk.resolve("bin/java").toString());
         cmd.addAll(jvmOptions);
@@ -46,7 +46,7 @@ final class GatewayProcess implements AutoCloseable {
         return g;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -72,7 +72,7 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** Heap after two full GCs, RSS and threads, as the OS and the JVM report them. */
-    Footprint measure() throws IOException {
+    public Footprint measure() throws IOException {
         jcmd("GC.run");
         sleep(500);
         jcmd("GC.run");
@@ -147,7 +147,7 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
