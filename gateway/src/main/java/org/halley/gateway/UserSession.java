@@ -126,7 +126,9 @@ final class UserSession {
                 log.debug("session {}: {} on {}", push.id(), c.command().getClass().getSimpleName(), c.network()); // never its fields
                 BridgeConnection conn = connections.get(c.network());
                 if (conn == null) {
-                    push.send(EventJson.problem(c.network(), "not-connected", "network", "not connected to " + c.network()));
+                    push.send(gateway.bridges().containsKey(c.network())
+                            ? EventJson.problem(c.network(), "not-connected", "network", "not connected to " + c.network())
+                            : unknownNetwork(c.network()));
                     return;
                 }
                 try {
@@ -138,12 +140,17 @@ final class UserSession {
         }
     }
 
+    /** The same answer to every op that names a network this gateway does not bridge. */
+    private String unknownNetwork(String network) {
+        return EventJson.problem(network, "unknown-network", "network",
+                "no network called '" + network + "' (choose one of " + List.copyOf(gateway.bridges().keySet()) + ")");
+    }
+
     private void connect(ClientOp.Connect c) {
         Map<String, Bridge> bridges = gateway.bridges();
         Bridge bridge = bridges.get(c.network());
         if (bridge == null) {
-            push.send(EventJson.problem(c.network(), "unknown-network", "network",
-                    "no network called '" + c.network() + "' (choose one of " + List.copyOf(bridges.keySet()) + ")"));
+            push.send(unknownNetwork(c.network()));
             return;
         }
         if (connections.containsKey(c.network())) {

@@ -357,7 +357,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         this.onEnd = onEnd;
         this.nick = nick;
         this.ident = ident(config.ident(), login.client().ip());
-        this.encoder = new IrcCommandEncoder(policy, isupport); // channel patterns as they are now
+        this.encoder = new IrcCommandEncoder(policy, isupport, this::inChannel); // channel patterns as they are now
         for (String c : initialChannels) {
             pending.put(isupport.fold(c), c);
         }
@@ -760,6 +760,10 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
 
     synchronized State state() {
         return state;
+    }
+
+    private synchronized boolean inChannel(String folded) {
+        return channels.containsKey(folded);
     }
 
     // ---- helpers ----
