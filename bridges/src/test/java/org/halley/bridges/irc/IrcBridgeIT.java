@@ -399,6 +399,30 @@ class IrcBridgeIT {
         }
     }
 
+    @Test
+    void registrationDoesNotSpendTheBurstOfTheJoinsAndThePersonsFirstLine() throws Exception {
+        // The default burst, and an interval (1 min) longer than the test waits (15-20 s): a line that has to wait for it never comes:
+        // what arrives came out of the burst. Registration (CAP LS, NICK, USER, CAP REQ, CAP END) is
+        // five lines on ngircd; counted against the burst, the JOIN would wait the interval.
+        IrcBridge slow = new IrcBridge((IrcBridgeConfig) ConfigLoader.parse("test.yaml", """
+                bridges:
+                  - {name: slow, kind: irc, host: 127.0.0.1, port: %d, tls: false, allowed-channels: ["#halley*"],
+                     flood: {burst: 5, interval: 1m}, admission: {connect-interval: 0ms, connections-per-ip: 100}}
+                """.formatted(irc.port())).bridges().get(0));
+        try (RawIrcClient carol = RawIrcClient.connect(irc.port(), "carolf")) {
+            carol.join("#halley-f");
+            ChatEventRecorder events = new ChatEventRecorder();
+            BridgeConnection fay = slow.connect(login("fay", "#halley-f"), events);
+            events.await(ChatEvent.Joined.class, j -> j.self() && j.channel().equals("#halley-f"));
+            fay.send(new ChatCommand.Say("#halley-f", "first line"));
+            carol.await(l -> l.startsWith(":fay!") && l.endsWith("PRIVMSG #halley-f :first line"), WAIT);
+            fay.send(new ChatCommand.Say("#halley-f", "second line"));
+            carol.await(l -> l.startsWith(":fay!") && l.endsWith("PRIVMSG #halley-f :second line"), WAIT);
+        } finally {
+            slow.close();
+        }
+    }
+
     private static void refusedAs(BridgeConnection c, ChatCommand command, String code, String field) {
         assertThatThrownBy(() -> c.send(command)).as(command.toString())
                 .isInstanceOfSatisfying(CommandRejectedException.class, e -> {
