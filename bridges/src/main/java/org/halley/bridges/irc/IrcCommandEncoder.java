@@ -224,6 +224,16 @@ final class IrcCommandEncoder {
                 channel + " is not open through this gateway (allowed: " + c.allowedChannels() + ")");
     }
 
+    /** Whether the policy lets the person into {@code channel} now (a rejoin after a reload narrowed it). */
+    boolean allows(String channel) {
+        try {
+            allowed("channel", channel);
+            return true;
+        } catch (CommandRejectedException e) {
+            return false;
+        }
+    }
+
     /**
      * {@code word} (a mode argument or ban mask) unless it names a channel the policy refuses: as a
      * whole ({@code +f #other}) or after a {@code :} ({@code $j:#other}, {@code ~c:#other}).

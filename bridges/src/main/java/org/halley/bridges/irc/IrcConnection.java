@@ -451,6 +451,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         nick = registeredNick;
         this.server = server;
         List<String> joins;
+        List<String> dropped = new ArrayList<>();
         boolean closing;
         synchronized (this) {
             state = State.REGISTERED;
@@ -458,9 +459,12 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             topics.clear(); // the rejoins bring them again
             namesAsked.clear(); // a new link: its joins bring the names
             closing = closeReason != null;
-            joins = joinLines();
+            joins = joinLines(dropped);
         }
         emit(new ChatEvent.Connected(Instant.now(), registeredNick, server));
+        for (String channel : dropped) {
+            emit(new ChatEvent.Parted(Instant.now(), channel, registeredNick, "no longer open through this gateway", true));
+        }
         if (closing) {
             a.writer.sendNow("QUIT :" + quitReason());
             return;
@@ -472,14 +476,24 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         a.writer.offer(out);
     }
 
-    /** JOIN lines for every channel to (re)join: several per line where no key is needed. */
-    private List<String> joinLines() {
+    /**
+     * JOIN lines for every channel to (re)join: several per line where no key is needed. A channel
+     * the policy no longer allows (a reload narrowed it while the link was down) is not rejoined
+     * but added to {@code dropped}.
+     */
+    private List<String> joinLines(List<String> dropped) {
         List<String> lines = new ArrayList<>();
         StringBuilder plain = new StringBuilder();
         Map<String, String> all = new LinkedHashMap<>(channels);
         all.putAll(pending);
         pending.clear();
         for (Map.Entry<String, String> c : all.entrySet()) {
+            if (!encoder.allows(c.getValue())) {
+                channels.remove(c.getKey());
+                keys.remove(c.getKey());
+                dropped.add(c.getValue());
+                continue;
+            }
             String key = keys.getOrDefault(c.getKey(), "");
             if (!key.isEmpty()) {
                 lines.add("JOIN " + c.getValue() + " " + key);
