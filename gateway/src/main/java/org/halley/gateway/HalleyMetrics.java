@@ -60,6 +60,10 @@ final class HalleyMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Gateway gateway;
     private final Map<String, LongAdder> ended = new ConcurrentHashMap<>();
+    /** Resumes past the buffer that made a session's networks say again where they stand. */
+    final LongAdder refreshesDone = new LongAdder();
+    /** Resumes past the buffer folded into a refresh done or due (at most one per interval per session). */
+    final LongAdder refreshesCoalesced = new LongAdder();
     final LongAdder reloadsOk = new LongAdder();
     final LongAdder reloadsFailed = new LongAdder();
     volatile long configLoadedMillis = System.currentTimeMillis();
@@ -130,6 +134,10 @@ final class HalleyMetrics {
         out.add(counter("halley_sessions_ended", "Sessions ended, by reason.", ends));
         out.add(counter("halley_resumes", "Connections that continued a session after a lost one, without a gap.", count(s.resumes())));
         out.add(counter("halley_resets", "Connections told reset: they had missed events older than the buffer.", count(c.resets())));
+        out.add(counter("halley_refreshes", "Resumes past the buffer, by what the gateway did: done (the session's networks said "
+                + "again where they stand) or coalesced (folded into a refresh done or due; at most one per "
+                + UserSession.REFRESH_INTERVAL.toSeconds() + " s per session).",
+                List.of(count(refreshesDone.sum(), "result", "done"), count(refreshesCoalesced.sum(), "result", "coalesced"))));
         out.add(counter("halley_slow_consumer_cuts", "Connections cut for taking nothing for slow-consumer-timeout.",
                 count(c.slowConsumerCuts())));
         out.add(counter("halley_overrun_cuts", "Connections cut because the buffer dropped events they had not been sent.",

@@ -35,6 +35,12 @@ final class UserSession {
     /** Networks whose connection ended while the session went on (the person quit, a ban). */
     private final java.util.Set<String> left = ConcurrentHashMap.newKeySet();
     private volatile boolean ended;
+    /** At most one refresh per this interval per session (see {@link #refresh}). */
+    static final java.time.Duration REFRESH_INTERVAL = java.time.Duration.ofSeconds(3);
+    // On the ops lane only:
+    private boolean refreshed;
+    private long lastRefresh;
+    private boolean refreshDue;
 
     UserSession(PushSession push, Gateway gateway, Login.ClientAddress client, ExecutorService threads) {
         this.push = push;
@@ -90,20 +96,50 @@ final class UserSession {
      * (it was told {@code reset}); every connection says again where it stands. A network this
      * person was connected to and is no more is said to be disconnected, so a reloaded page does
      * not wait for it.
+     *
+     * <p>A refresh costs the networks something (IRC: a NAMES per channel), and a browser decides
+     * how often it resumes with a stale {@code last}. So a session refreshes at most once per
+     * {@link #REFRESH_INTERVAL}: the first at once, any asked for within the interval after it
+     * folded into one at the interval's end (the newest page gets the picture, a little later).
      */
     void refresh() {
         ops.execute(() -> {
             if (ended) {
                 return;
             }
-            log.debug("session {} resumed past its buffer: refreshing {} networks", push.id(), connections.size());
-            for (String network : left) {
-                if (!connections.containsKey(network)) {
-                    push.send(EventJson.encode(network, new ChatEvent.Disconnected(java.time.Instant.now(), "quit", "", 0)));
-                }
+            long now = System.nanoTime();
+            if (refreshDue) {
+                gateway.metrics().refreshesCoalesced.increment();
+                return;
             }
-            connections.values().forEach(BridgeConnection::refresh);
+            long wait = lastRefresh + REFRESH_INTERVAL.toNanos() - now;
+            if (refreshed && wait > 0) {
+                refreshDue = true;
+                gateway.metrics().refreshesCoalesced.increment();
+                java.util.concurrent.CompletableFuture.delayedExecutor(wait, java.util.concurrent.TimeUnit.NANOSECONDS, ops)
+                        .execute(this::refreshNow);
+                return;
+            }
+            refreshNow();
         });
+    }
+
+    /** On the ops lane. */
+    private void refreshNow() {
+        refreshDue = false;
+        refreshed = true;
+        lastRefresh = System.nanoTime();
+        if (ended) {
+            return;
+        }
+        gateway.metrics().refreshesDone.increment();
+        log.debug("session {} resumed past its buffer: refreshing {} networks", push.id(), connections.size());
+        for (String network : left) {
+            if (!connections.containsKey(network)) {
+                push.send(EventJson.encode(network, new ChatEvent.Disconnected(java.time.Instant.now(), "quit", "", 0)));
+            }
+        }
+        connections.values().forEach(BridgeConnection::refresh);
     }
 
     private void handle(String json) {
@@ -126,7 +162,9 @@ final class UserSession {
                 log.debug("session {}: {} on {}", push.id(), c.command().getClass().getSimpleName(), c.network()); // never its fields
                 BridgeConnection conn = connections.get(c.network());
                 if (conn == null) {
-                    push.send(EventJson.problem(c.network(), "not-connected", "network", "not connected to " + c.network()));
+                    push.send(gateway.bridges().containsKey(c.network())
+                            ? EventJson.problem(c.network(), "not-connected", "network", "not connected to " + c.network())
+                            : unknownNetwork(c.network()));
                     return;
                 }
                 try {
@@ -138,12 +176,17 @@ final class UserSession {
         }
     }
 
+    /** The same answer to every op that names a network this gateway does not bridge. */
+    private String unknownNetwork(String network) {
+        return EventJson.problem(network, "unknown-network", "network",
+                "no network called '" + network + "' (choose one of " + List.copyOf(gateway.bridges().keySet()) + ")");
+    }
+
     private void connect(ClientOp.Connect c) {
         Map<String, Bridge> bridges = gateway.bridges();
         Bridge bridge = bridges.get(c.network());
         if (bridge == null) {
-            push.send(EventJson.problem(c.network(), "unknown-network", "network",
-                    "no network called '" + c.network() + "' (choose one of " + List.copyOf(bridges.keySet()) + ")"));
+            push.send(unknownNetwork(c.network()));
             return;
         }
         if (connections.containsKey(c.network())) {

@@ -41,10 +41,12 @@ public final class IrcArgs {
 
     /**
      * One channel name. Refuses lists ({@code #a,#b}), {@code 0} (which in {@code JOIN 0} leaves
-     * every channel), a leading {@code :} and anything with spaces or control characters.
+     * every channel), a leading {@code :}, anything with spaces or control characters, and text
+     * that is not whole UTF-16 (a lone surrogate would reach the server as {@code ?}, a name the
+     * policy never saw).
      *
      * @param prefixes the network's CHANTYPES ({@code #&} by default)
-     * @param maxLength the network's CHANNELLEN
+     * @param maxLength the network's CHANNELLEN, in bytes of UTF-8 as servers count it
      */
     public static String channel(String field, String channel, String prefixes, int maxLength) throws CommandRejectedException {
         if (channel == null || channel.isEmpty()) {
@@ -56,17 +58,18 @@ public final class IrcArgs {
         if (prefixes.indexOf(channel.charAt(0)) < 0) {
             throw new CommandRejectedException(field, "must start with one of " + prefixes);
         }
-        if (channel.length() < 2 || channel.length() > maxLength) {
-            throw new CommandRejectedException(field, "must be 2 to " + maxLength + " characters long");
-        }
         for (int i = 0; i < channel.length(); i++) {
             char c = channel.charAt(i);
             if (c == ',') {
                 throw new CommandRejectedException(field, "one channel at a time (no commas)");
             }
-            if (c == ' ' || c == ':' || c == 0x07 || isControl(c) || isLineSeparator(c)) {
+            if (c == ' ' || c == ':' || c == 0x07 || isControl(c) || isLineSeparator(c) || c == 0xfffe || c == 0xffff) {
                 throw new CommandRejectedException(field, "may not contain spaces, colons or control characters");
             }
+        }
+        wholeUtf16(field, channel);
+        if (channel.length() < 2 || channel.getBytes(StandardCharsets.UTF_8).length > maxLength) {
+            throw new CommandRejectedException(field, "must be 2 to " + maxLength + " bytes long");
         }
         return channel;
     }
@@ -155,6 +158,19 @@ public final class IrcArgs {
             }
             if (isControl(c) && !isFormatting(c)) {
                 throw new CommandRejectedException(field, "contains a control character (\\u" + String.format("%04x", (int) c) + ")");
+            }
+        }
+        wholeUtf16(field, s);
+    }
+
+    /** Refuses a lone surrogate: UTF-8 cannot carry it, so it would be sent as {@code ?} (no silent repair). */
+    static void wholeUtf16(String field, String s) throws CommandRejectedException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new CommandRejectedException(field, "contains a broken character (a lone UTF-16 surrogate at " + i + ")");
             }
         }
     }

@@ -2,9 +2,11 @@ package org.halley.bridges.irc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.halley.bridges.ChatCommand;
 import org.halley.bridges.CommandRejectedException;
+import org.halley.config.ChannelPattern;
 import org.halley.config.IrcBridgeConfig;
 
 /**
@@ -12,6 +14,13 @@ import org.halley.config.IrcBridgeConfig;
  * against the network's rules ({@link IrcArgs}, the server's ISUPPORT, the bridge's channel
  * patterns). There is no raw passthrough: each command has one fixed line shape, and a field
  * that could change that shape is refused, naming the field. Pure.
+ *
+ * <p>The channel policy is one function, {@link #allowed}: every field that names a channel (the
+ * channel of a join, part, topic, kick, ban, unban, mode or invite; a message's target; a channel
+ * named inside a mode argument or a ban mask, such as {@code +f #other} or {@code $j:#other}) is
+ * checked against the bridge's {@code allowed-channels}, compared under the server's case mapping,
+ * before any line is made. The one exception is leaving: a part of a channel the person is in
+ * (put there by the server, or allowed before a reload narrowed the list) is never refused.
  */
 final class IrcCommandEncoder {
     private static final List<String> STATUSES = List.of("available", "away", "dnd", "xa");
@@ -19,15 +28,21 @@ final class IrcCommandEncoder {
 
     private final Supplier<IrcBridgeConfig> config;
     private final Isupport isupport;
+    /** Whether the person is in a channel now (by its folded name). */
+    private final Predicate<String> inChannel;
 
     IrcCommandEncoder(IrcBridgeConfig config, Isupport isupport) {
-        this(() -> config, isupport);
+        this(() -> config, isupport, folded -> false);
     }
 
-    /** With the bridge's config as it is now (a reload may change the channel patterns). */
-    IrcCommandEncoder(Supplier<IrcBridgeConfig> config, Isupport isupport) {
+    /**
+     * With the bridge's config as it is now (a reload may change the channel patterns) and what
+     * the connection knows of the channels the person is in.
+     */
+    IrcCommandEncoder(Supplier<IrcBridgeConfig> config, Isupport isupport, Predicate<String> inChannel) {
         this.config = config;
         this.isupport = isupport;
+        this.inChannel = inChannel;
     }
 
     /**
@@ -43,6 +58,9 @@ final class IrcCommandEncoder {
             }
             case ChatCommand.Part p -> {
                 String channel = channel("channel", p.channel());
+                if (!inChannel.test(isupport.fold(channel))) {
+                    allowed("channel", channel); // leaving a channel one is in is never refused
+                }
                 String reason = IrcArgs.reason("reason", p.reason(), 300);
                 yield List.of("PART " + channel + (reason.isEmpty() ? "" : " :" + reason));
             }
@@ -51,7 +69,7 @@ final class IrcCommandEncoder {
             case ChatCommand.Notice n -> text(nick, "NOTICE", n.target(), n.text(), false);
             case ChatCommand.ChangeNick n -> List.of("NICK " + IrcArgs.nick("nick", n.nick(), nickLength()));
             case ChatCommand.SetTopic t -> {
-                String channel = channel("channel", t.channel());
+                String channel = allowedChannel("channel", t.channel());
                 String topic = IrcArgs.reason("topic", t.topic(), Math.min(isupport.topicLength(), 390));
                 yield List.of("TOPIC " + channel + " :" + topic);
             }
@@ -67,17 +85,18 @@ final class IrcCommandEncoder {
                 yield List.of("AWAY :" + (message.isEmpty() ? awayWord(p.status()) : message));
             }
             case ChatCommand.Kick k -> {
-                String channel = channel("channel", k.channel());
+                String channel = allowedChannel("channel", k.channel());
                 String who = IrcArgs.nick("nick", k.nick(), nickLength());
                 String reason = IrcArgs.reason("reason", k.reason(), Math.min(isupport.kickLength(), 300));
                 yield List.of("KICK " + channel + " " + who + (reason.isEmpty() ? "" : " :" + reason));
             }
             case ChatCommand.Ban b -> {
-                String channel = channel("channel", b.channel());
+                String channel = allowedChannel("channel", b.channel());
                 IrcArgs.reason("reason", b.reason(), 300); // IRC bans carry no reason; still never let a bad one pass
-                yield List.of("MODE " + channel + " +b " + mask("who", b.who()));
+                yield List.of("MODE " + channel + " +b " + channelsAllowedIn("who", mask("who", b.who())));
             }
-            case ChatCommand.Unban u -> List.of("MODE " + channel("channel", u.channel()) + " -b " + mask("who", u.who()));
+            case ChatCommand.Unban u -> List.of("MODE " + allowedChannel("channel", u.channel()) + " -b "
+                    + channelsAllowedIn("who", mask("who", u.who())));
             case ChatCommand.SetMode m -> List.of(mode(m.target(), m.modes(), nick));
             case ChatCommand.Invite i -> {
                 String channel = allowedChannel("channel", i.channel());
@@ -110,7 +129,7 @@ final class IrcCommandEncoder {
     private String mode(String rawTarget, String modes, String nick) throws CommandRejectedException {
         String target;
         if (rawTarget != null && isupport.isChannel(rawTarget)) {
-            target = channel("target", rawTarget);
+            target = allowedChannel("target", rawTarget);
         } else {
             target = IrcArgs.nick("target", rawTarget, nickLength());
             if (!isupport.fold(target).equals(isupport.fold(nick))) {
@@ -144,7 +163,7 @@ final class IrcCommandEncoder {
         }
         StringBuilder line = new StringBuilder("MODE ").append(target).append(' ').append(letters);
         for (int i = 1; i < parts.length; i++) {
-            line.append(' ').append(word("modes", parts[i]));
+            line.append(' ').append(channelsAllowedIn("modes", word("modes", parts[i])));
         }
         if (IrcLines.utf8(line.toString()) > 400) {
             throw new CommandRejectedException("modes", "is too long");
@@ -189,13 +208,45 @@ final class IrcCommandEncoder {
         return allowed(field, channel(field, raw));
     }
 
+    /**
+     * The policy: {@code channel} (already a valid name) unless no allowed-channels pattern matches
+     * it under the server's case mapping ({@code #Halley[1]} is {@code #halley{1}} on most networks).
+     */
     private String allowed(String field, String channel) throws CommandRejectedException {
         IrcBridgeConfig c = config.get();
-        if (!c.allowsChannel(channel)) {
-            throw new CommandRejectedException("not-allowed", field,
-                    channel + " is not open through this gateway (allowed: " + c.allowedChannels() + ")");
+        String folded = isupport.fold(channel);
+        for (ChannelPattern p : c.allowedChannels()) {
+            if (new ChannelPattern(isupport.fold(p.glob())).matches(folded)) {
+                return channel;
+            }
         }
-        return channel;
+        throw new CommandRejectedException("not-allowed", field,
+                channel + " is not open through this gateway (allowed: " + c.allowedChannels() + ")");
+    }
+
+    /** Whether the policy lets the person into {@code channel} now (a rejoin after a reload narrowed it). */
+    boolean allows(String channel) {
+        try {
+            allowed("channel", channel);
+            return true;
+        } catch (CommandRejectedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code word} (a mode argument or ban mask) unless it names a channel the policy refuses: as a
+     * whole ({@code +f #other}) or after a {@code :} ({@code $j:#other}, {@code ~c:#other}).
+     */
+    private String channelsAllowedIn(String field, String word) throws CommandRejectedException {
+        for (int i = 0; i < word.length(); i++) {
+            if ((i == 0 || word.charAt(i - 1) == ':') && isupport.isChannel(word.substring(i))) {
+                String named = word.substring(i);
+                int end = named.indexOf(':');
+                allowed(field, channel(field, end > 0 ? named.substring(0, end) : named));
+            }
+        }
+        return word;
     }
 
     /** The configured maximum, or the server's NICKLEN when it announced a smaller one. */

@@ -54,6 +54,8 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
     static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(90);
     static final Duration QUIT_GRACE = Duration.ofSeconds(2);
+    /** A refresh asks for a channel's names at most once per this interval (later ones are folded into one). */
+    static final Duration NAMES_INTERVAL = Duration.ofSeconds(10);
 
     enum State { QUEUED, CONNECTING, REGISTERED, WAITING, ENDED }
 
@@ -85,6 +87,11 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
     private final Map<String, String> keys = new LinkedHashMap<>();
     /** The last topic heard in each channel of {@link #channels} (folded name), for a refresh. */
     private final Map<String, ChatEvent.Topic> topics = new HashMap<>();
+    /** When each channel's names were last asked for by a refresh (folded name → nanoTime). */
+    private final Map<String, Long> namesAsked = new HashMap<>();
+    /** Channels whose names a refresh asked for too soon after the last time: asked for once, later. */
+    private final java.util.Set<String> namesLater = new java.util.LinkedHashSet<>();
+    private ScheduledFuture<?> namesTimer;
     /** People ahead in the admission queue, as last said. */
     private int ahead;
 
@@ -304,6 +311,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
                 channels.remove(isupport.fold(channel));
                 keys.remove(isupport.fold(channel));
                 topics.remove(isupport.fold(channel));
+                namesAsked.remove(isupport.fold(channel));
             }
         }
 
@@ -366,7 +374,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         this.onEnd = onEnd;
         this.nick = nick;
         this.ident = ident(config.ident(), login.client().ip());
-        this.encoder = new IrcCommandEncoder(policy, isupport); // channel patterns as they are now
+        this.encoder = new IrcCommandEncoder(policy, isupport, this::inChannel); // channel patterns as they are now
         for (String c : initialChannels) {
             pending.put(isupport.fold(c), c);
         }
@@ -449,6 +457,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
     }
 
     private void registered(Attempt a, String registeredNick, String server) {
+        a.writer.registered(); // registration's lines do not delay the joins and the person's first line
         a.registered = true;
         a.caps.registered();
         if (a.registrationTimeout != null) {
@@ -457,16 +466,21 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         nick = registeredNick;
         this.server = server;
         List<String> joins;
+        List<String> dropped = new ArrayList<>();
         boolean closing;
         synchronized (this) {
             state = State.REGISTERED;
             failures = 0;
             lostReason = null;
             topics.clear(); // the rejoins bring them again
+            namesAsked.clear(); // a new link: its joins bring the names
             closing = closeReason != null;
-            joins = joinLines();
+            joins = joinLines(dropped);
         }
         emit(new ChatEvent.Connected(Instant.now(), registeredNick, server));
+        for (String channel : dropped) {
+            emit(new ChatEvent.Parted(Instant.now(), channel, registeredNick, "no longer open through this gateway", true));
+        }
         if (closing) {
             a.writer.sendNow("QUIT :" + quitReason());
             return;
@@ -478,14 +492,24 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         a.writer.offer(out);
     }
 
-    /** JOIN lines for every channel to (re)join: several per line where no key is needed. */
-    private List<String> joinLines() {
+    /**
+     * JOIN lines for every channel to (re)join: several per line where no key is needed. A channel
+     * the policy no longer allows (a reload narrowed it while the link was down) is not rejoined
+     * but added to {@code dropped}.
+     */
+    private List<String> joinLines(List<String> dropped) {
         List<String> lines = new ArrayList<>();
         StringBuilder plain = new StringBuilder();
         Map<String, String> all = new LinkedHashMap<>(channels);
         all.putAll(pending);
         pending.clear();
         for (Map.Entry<String, String> c : all.entrySet()) {
+            if (!encoder.allows(c.getValue())) {
+                channels.remove(c.getKey());
+                keys.remove(c.getKey());
+                dropped.add(c.getValue());
+                continue;
+            }
             String key = keys.getOrDefault(c.getKey(), "");
             if (!key.isEmpty()) {
                 lines.add("JOIN " + c.getValue() + " " + key);
@@ -629,9 +653,12 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
      * Says where the connection stands, on the caller's thread: where it is ({@code Connected},
      * {@code Connecting}, {@code Disconnected}), then {@code Joined} (self) and the last {@code
      * Topic} heard for each channel, from what the connection knows. The member lists are asked
-     * of the server (one NAMES per channel, through flood control like the person's own lines):
-     * Halley keeps no member lists for IRC, and the server's answer is the truth anyway. Its
-     * {@code Members} follow later, decoded by the reader as on a join.
+     * of the server (one NAMES per channel): Halley keeps no member lists for IRC, and the
+     * server's answer is the truth anyway. Its {@code Members} follow later, decoded by the reader
+     * as on a join. The NAMES never cost the person anything nor the network more than flood
+     * control allows: they queue behind the person's own lines, one already waiting is not queued
+     * again, and a channel's names are asked for at most once per {@link #NAMES_INTERVAL} (asked
+     * for sooner, they are asked for once when it has passed).
      */
     @Override
     public void refresh() {
@@ -686,12 +713,65 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
         } finally {
             emitting.unlock();
         }
-        List<IrcWriter.Out> out = new ArrayList<>(joined.size());
-        for (String channel : joined) {
+        List<String> now = new ArrayList<>(joined.size());
+        synchronized (this) {
+            long t = System.nanoTime();
+            long later = 0;
+            for (String channel : joined) {
+                String folded = isupport.fold(channel);
+                Long asked = namesAsked.get(folded);
+                if (asked == null || t - asked >= NAMES_INTERVAL.toNanos()) {
+                    namesAsked.put(folded, t);
+                    namesLater.remove(folded);
+                    now.add(channel);
+                } else {
+                    namesLater.add(folded);
+                    later = Math.max(later, asked + NAMES_INTERVAL.toNanos() - t);
+                }
+            }
+            if (!namesLater.isEmpty() && namesTimer == null) {
+                namesTimer = timer.schedule(this::namesLater, later, TimeUnit.NANOSECONDS);
+            }
+        }
+        askNames(a, now);
+    }
+
+    /** On the timer: the names a refresh asked for too soon, once for all of them. */
+    private void namesLater() {
+        Attempt a;
+        List<String> now = new ArrayList<>();
+        synchronized (this) {
+            namesTimer = null;
+            a = attempt;
+            long t = System.nanoTime();
+            for (String folded : namesLater) {
+                String channel = channels.get(folded);
+                if (channel != null) {
+                    namesAsked.put(folded, t);
+                    now.add(channel);
+                }
+            }
+            namesLater.clear();
+            if (state != State.REGISTERED || closeReason != null) {
+                return;
+            }
+        }
+        if (a != null) {
+            askNames(a, now);
+        }
+    }
+
+    /** NAMES for {@code channels}, behind the person's own lines and under flood control. */
+    private void askNames(Attempt a, List<String> channels) {
+        if (channels.isEmpty()) {
+            return;
+        }
+        List<IrcWriter.Out> out = new ArrayList<>(channels.size());
+        for (String channel : channels) {
             out.add(new IrcWriter.Out("NAMES " + channel, null));
         }
-        if (!a.writer.offerUnlessWaiting(out)) {
-            log.debug("refresh of {} channels on {} not sent: the queue is full", joined.size(), config.name());
+        if (!a.writer.offerBackground(out)) {
+            log.debug("refresh of {} channels on {} not sent: the queue is full", channels.size(), config.name());
         }
     }
 
@@ -787,6 +867,10 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
 
     synchronized State state() {
         return state;
+    }
+
+    private synchronized boolean inChannel(String folded) {
+        return channels.containsKey(folded);
     }
 
     // ---- helpers ----

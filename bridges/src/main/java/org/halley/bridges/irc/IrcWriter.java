@@ -16,6 +16,13 @@ import org.halley.config.FloodRules;
  * queue but still count against the bucket. A line may carry the event to deliver once it is
  * written (the person's own message, where the server does not echo it).
  *
+ * <p>Two queues share the one bucket: the person's own lines (and the joins of registration) go
+ * first; background lines the gateway asks for by itself (a refresh's NAMES) go only when no own
+ * line waits, and one already waiting is not queued twice. So the gateway's chores never delay
+ * what the person typed, and nothing, own or background, leaves faster than the bucket allows.
+ * Registration is the server's own phase (servers pace unregistered clients apart from
+ * registered ones): once it completes, {@link #registered} starts the bucket full.
+ *
  * <p>Threads: {@link #offer} and {@link #sendNow} from any thread; the queue and the bucket are
  * guarded by this object's monitor, never held while writing; at most one drainer runs.
  */
@@ -27,23 +34,26 @@ final class IrcWriter {
     record Out(String line, ChatEvent written) {}
 
     private final HalleyBot bot;
-    private final FloodControl flood;
+    private final FloodRules rules;
+    private FloodControl flood;
     private final Executor executor;
     private final Consumer<ChatEvent> events;
     private final Consumer<IOException> failed;
     private final ArrayDeque<Out> queue = new ArrayDeque<>(4);
+    private final ArrayDeque<Out> background = new ArrayDeque<>(0);
     private boolean draining;
     private boolean closed;
 
     IrcWriter(HalleyBot bot, FloodRules rules, Executor executor, Consumer<ChatEvent> events, Consumer<IOException> failed) {
         this.bot = bot;
+        this.rules = rules;
         this.flood = new FloodControl(rules, System.nanoTime());
         this.executor = executor;
         this.events = events;
         this.failed = failed;
     }
 
-    /** Queues {@code lines} in order; false (nothing queued) when closed or too much is waiting. */
+    /** Queues the person's {@code lines} in order; false (nothing queued) when closed or too much is waiting. */
     boolean offer(List<Out> lines) {
         synchronized (this) {
             if (closed || queue.size() + lines.size() > MAX_QUEUED) {
@@ -60,16 +70,29 @@ final class IrcWriter {
     }
 
     /**
-     * Queues those of {@code lines} that are not waiting already: a question asked again before
-     * the first went out gets one answer, which serves both (refreshes in quick succession cost
-     * the flood budget once). False when closed or too much is waiting.
+     * Queues, behind every line of the person's, those of {@code lines} that are not waiting
+     * already: a question asked again before the first went out gets one answer, which serves
+     * both. False when closed or too much is waiting.
      */
-    boolean offerUnlessWaiting(List<Out> lines) {
-        List<Out> fresh;
+    boolean offerBackground(List<Out> lines) {
         synchronized (this) {
-            fresh = lines.stream().filter(l -> queue.stream().noneMatch(q -> q.line().equals(l.line()))).toList();
+            List<Out> fresh = lines.stream().filter(l -> background.stream().noneMatch(q -> q.line().equals(l.line()))).toList();
+            if (closed || background.size() + fresh.size() > MAX_QUEUED) {
+                return false;
+            }
+            background.addAll(fresh);
+            if (draining || fresh.isEmpty()) {
+                return true;
+            }
+            draining = true;
         }
-        return fresh.isEmpty() || offer(fresh);
+        executor.execute(this::drain);
+        return true;
+    }
+
+    /** Registration is complete: the bucket starts full, whatever registration took of it. */
+    synchronized void registered() {
+        flood = new FloodControl(rules, System.nanoTime());
     }
 
     /** Writes {@code line} now on the caller's thread, ahead of the queue. */
@@ -87,7 +110,7 @@ final class IrcWriter {
     void sendIfIdle(String line) {
         synchronized (this) {
             long now = System.nanoTime();
-            if (closed || !queue.isEmpty() || flood.waitNanos(now) > 0) {
+            if (closed || !queue.isEmpty() || !background.isEmpty() || flood.waitNanos(now) > 0) {
                 return;
             }
             flood.take(now);
@@ -97,14 +120,15 @@ final class IrcWriter {
 
     /** Lines waiting now. */
     synchronized int queued() {
-        return queue.size();
+        return queue.size() + background.size();
     }
 
-    /** Drops what waits and writes nothing more. Returns how many lines were dropped. */
+    /** Drops what waits and writes nothing more. Returns how many of the person's lines were dropped. */
     synchronized int close() {
         closed = true;
         int dropped = queue.size();
         queue.clear();
+        background.clear();
         return dropped;
     }
 
@@ -113,7 +137,8 @@ final class IrcWriter {
             Out next;
             long wait;
             synchronized (this) {
-                next = queue.peek();
+                ArrayDeque<Out> from = queue.isEmpty() ? background : queue; // the person's lines first
+                next = from.peek();
                 if (closed || next == null) {
                     draining = false;
                     return;
@@ -121,7 +146,7 @@ final class IrcWriter {
                 long now = System.nanoTime();
                 wait = flood.waitNanos(now);
                 if (wait == 0) {
-                    queue.poll();
+                    from.poll();
                     flood.take(now);
                 }
             }

@@ -53,6 +53,7 @@ import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
+import org.jxmpp.stringprep.XmppStringprepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -614,7 +615,7 @@ final class XmppConnection implements BridgeConnection {
                 }
             }
             case ChatCommand.Part p -> {
-                EntityBareJid room = joinedRoom("channel", p.channel());
+                EntityBareJid room = leavableRoom("channel", p.channel());
                 String reason = XmppArgs.reason("reason", p.reason(), XmppArgs.MAX_REASON_BYTES);
                 RoomWant want = wanted.remove(room);
                 AbstractXMPPConnection c = requireOnline();
@@ -706,10 +707,10 @@ final class XmppConnection implements BridgeConnection {
         } else {
             target = XmppArgs.target("target", rawTarget);
             EntityBareJid bare = target.asEntityBareJidIfPossible();
-            boolean room = bare != null && !target.hasResource()
-                    && (wanted.containsKey(bare) || bare.asDomainBareJid().toString().equalsIgnoreCase(config.mucService()));
-            if (room) {
-                target = joinedRoom("target", bare.toString());
+            boolean inRoom = bare != null && (wanted.containsKey(bare) || bare.asDomainBareJid().toString().equalsIgnoreCase(config.mucService()));
+            boolean room = inRoom && !target.hasResource();
+            if (inRoom) { // the room itself, or one of its occupants (the room relays a private message): the policy holds
+                joinedRoom("target", bare.toString());
             }
             type = room ? Message.Type.groupchat : Message.Type.chat;
         }
@@ -822,6 +823,22 @@ final class XmppConnection implements BridgeConnection {
         }
     }
 
+    /** A room to leave: one the person is in is never refused (a reload may have narrowed the policy since). */
+    private EntityBareJid leavableRoom(String field, String raw) throws CommandRejectedException {
+        if (raw != null && !raw.isEmpty()) {
+            try {
+                EntityBareJid room = JidCreate.entityBareFrom(config.roomJid(raw));
+                if (wanted.containsKey(room)) {
+                    return room;
+                }
+            } catch (XmppStringprepException | IllegalArgumentException e) {
+                // not a room: refused below, naming the field
+            }
+        }
+        return joinedRoom(field, raw);
+    }
+
+    /** A room the person is in, after the room policy ({@link XmppArgs#room}): every op naming a room comes here. */
     private EntityBareJid joinedRoom(String field, String raw) throws CommandRejectedException {
         EntityBareJid room = XmppArgs.room(field, raw, bridge.config());
         if (!wanted.containsKey(room)) {

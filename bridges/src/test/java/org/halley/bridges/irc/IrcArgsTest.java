@@ -57,7 +57,7 @@ class IrcArgsTest {
         assertThat(rejected(() -> IrcArgs.channel("channel", ":#a", "#&", 50))).isEqualTo("channel: must start with one of #&");
         assertThat(rejected(() -> IrcArgs.channel("channel", "#a b", "#&", 50))).startsWith("channel: may not contain spaces");
         assertThat(rejected(() -> IrcArgs.channel("channel", "#a\r\nQUIT", "#&", 50))).startsWith("channel: may not contain");
-        assertThat(rejected(() -> IrcArgs.channel("channel", "#" + "x".repeat(50), "#&", 50))).isEqualTo("channel: must be 2 to 50 characters long");
+        assertThat(rejected(() -> IrcArgs.channel("channel", "#" + "x".repeat(50), "#&", 50))).isEqualTo("channel: must be 2 to 50 bytes long");
         assertThat(rejected(() -> IrcArgs.channel("channel", "#a\u0007", "#&", 50))).startsWith("channel: may not contain");
     }
 

@@ -16,7 +16,9 @@ import org.halley.bridges.Login;
 import org.halley.config.ConfigLoader;
 import org.halley.config.IrcBridgeConfig;
 import org.halley.testkit.NgircdFixture;
+import org.halley.testkit.IrcWireTap;
 import org.halley.testkit.RawIrcClient;
+import org.halley.testkit.Waiting;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -338,6 +340,95 @@ class IrcBridgeIT {
             assertThat(carol.lines()).noneMatch(l -> l.contains(" JOIN #x") && l.startsWith(":erin!"));
             erin.close("");
         }
+    }
+
+    @Test
+    void everyOpThatNamesAChannelOutsideThePolicyIsRefusedAndNothingOfItReachesTheServer() throws Exception {
+        try (IrcWireTap tap = IrcWireTap.to(irc.port());
+                RawIrcClient carol = RawIrcClient.connect(irc.port(), "carolp")) {
+            carol.join("#other");
+            IrcBridge tapped = new IrcBridge(config(tap.port(), ""));
+            try {
+                ChatEventRecorder events = new ChatEventRecorder();
+                BridgeConnection erin = tapped.connect(login("erinp", "#halley-p"), events);
+                events.await(ChatEvent.Members.class, m -> m.channel().equals("#halley-p"));
+                // Outside the list, in other cases, another prefix; and names that are no valid channel at all.
+                for (String channel : List.of("#other", "#OTHER", "&other", "#x\\y")) {
+                    for (ChatCommand c : List.of(new ChatCommand.Join(channel, ""), new ChatCommand.Part(channel, "bye"),
+                            new ChatCommand.SetTopic(channel, "t"), new ChatCommand.Kick(channel, "carolp", ""),
+                            new ChatCommand.Ban(channel, "carolp", ""), new ChatCommand.Unban(channel, "carolp"),
+                            new ChatCommand.Invite(channel, "carolp"))) {
+                        refusedAs(erin, c, "not-allowed", "channel");
+                    }
+                    for (ChatCommand c : List.of(new ChatCommand.Say(channel, "hi"), new ChatCommand.Act(channel, "waves"),
+                            new ChatCommand.Notice(channel, "note"), new ChatCommand.SetMode(channel, "+i"),
+                            new ChatCommand.SetMode(channel, "+b carolp!*@*"))) {
+                        refusedAs(erin, c, "not-allowed", "target");
+                    }
+                }
+                // A channel named inside a mode argument or a ban mask is the policy's too.
+                refusedAs(erin, new ChatCommand.SetMode("#halley-p", "+b $j:#other"), "not-allowed", "modes");
+                refusedAs(erin, new ChatCommand.Ban("#halley-p", "$j:#other", ""), "not-allowed", "who");
+                // A lone surrogate would reach the server as '?': "#halley?" matches #halley* but was never asked for.
+                for (String broken : List.of("#halley\uD800", "#halley\uDC00x", "#halley-p\u0007", "#halley p", "halley")) {
+                    for (ChatCommand c : List.of(new ChatCommand.Join(broken, ""), new ChatCommand.Part(broken, ""),
+                            new ChatCommand.SetTopic(broken, "t"), new ChatCommand.Kick(broken, "carolp", ""),
+                            new ChatCommand.Ban(broken, "carolp", ""), new ChatCommand.Unban(broken, "carolp"),
+                            new ChatCommand.Invite(broken, "carolp"))) {
+                        refusedAs(erin, c, "invalid", "channel");
+                    }
+                    if (!broken.equals("halley")) { // without a prefix it is a nick, not a channel
+                        refusedAs(erin, new ChatCommand.Say(broken, "hi"), "invalid", "target");
+                        refusedAs(erin, new ChatCommand.SetMode(broken, "+i"), "invalid", "target");
+                    }
+                }
+                refusedAs(erin, new ChatCommand.Say("#halley-p", "broken \uD800 text"), "invalid", "text");
+
+                erin.send(new ChatCommand.Say("#halley-p", "after all that"));
+                Waiting.until("the line after the refusals upstream", WAIT,
+                        () -> tap.sent().contains("PRIVMSG #halley-p :after all that"), () -> String.join("\n", tap.sent()));
+                assertThat(tap.sent()).as("what erin's connection sent upstream")
+                        .noneMatch(l -> l.toLowerCase(java.util.Locale.ROOT).contains("other") || l.contains("#halley?")
+                                || l.contains("\uFFFD") || l.contains("x\\y") || l.contains("broken"));
+                assertThat(carol.lines()).noneMatch(l -> l.startsWith(":erinp!"));
+                erin.close("");
+                events.await(ChatEvent.Disconnected.class, d -> d.retryInMillis() == 0);
+            } finally {
+                tapped.close();
+            }
+        }
+    }
+
+    @Test
+    void registrationDoesNotSpendTheBurstOfTheJoinsAndThePersonsFirstLine() throws Exception {
+        // The default burst, and an interval (1 min) longer than the test waits (15-20 s): a line that has to wait for it never comes:
+        // what arrives came out of the burst. Registration (CAP LS, NICK, USER, CAP REQ, CAP END) is
+        // five lines on ngircd; counted against the burst, the JOIN would wait the interval.
+        IrcBridge slow = new IrcBridge((IrcBridgeConfig) ConfigLoader.parse("test.yaml", """
+                bridges:
+                  - {name: slow, kind: irc, host: 127.0.0.1, port: %d, tls: false, allowed-channels: ["#halley*"],
+                     flood: {burst: 5, interval: 1m}, admission: {connect-interval: 0ms, connections-per-ip: 100}}
+                """.formatted(irc.port())).bridges().get(0));
+        try (RawIrcClient carol = RawIrcClient.connect(irc.port(), "carolf")) {
+            carol.join("#halley-f");
+            ChatEventRecorder events = new ChatEventRecorder();
+            BridgeConnection fay = slow.connect(login("fay", "#halley-f"), events);
+            events.await(ChatEvent.Joined.class, j -> j.self() && j.channel().equals("#halley-f"));
+            fay.send(new ChatCommand.Say("#halley-f", "first line"));
+            carol.await(l -> l.startsWith(":fay!") && l.endsWith("PRIVMSG #halley-f :first line"), WAIT);
+            fay.send(new ChatCommand.Say("#halley-f", "second line"));
+            carol.await(l -> l.startsWith(":fay!") && l.endsWith("PRIVMSG #halley-f :second line"), WAIT);
+        } finally {
+            slow.close();
+        }
+    }
+
+    private static void refusedAs(BridgeConnection c, ChatCommand command, String code, String field) {
+        assertThatThrownBy(() -> c.send(command)).as(command.toString())
+                .isInstanceOfSatisfying(CommandRejectedException.class, e -> {
+                    assertThat(e.code()).as(command + ": " + e.getMessage()).isEqualTo(code);
+                    assertThat(e.field()).as(command + ": " + e.getMessage()).isEqualTo(field);
+                });
     }
 
     private static void refused(BridgeConnection c, ChatCommand command, String field) {

@@ -114,6 +114,69 @@ class IrcCommandEncoderTest {
     }
 
     @Test
+    void everyOpThatNamesAChannelIsCheckedAgainstThePolicy() throws Exception {
+        for (String other : List.of("#elsewhere", "#OTHER", "&ok")) {
+            for (ChatCommand c : List.of(new ChatCommand.Join(other, ""), new ChatCommand.Part(other, ""),
+                    new ChatCommand.SetTopic(other, "t"), new ChatCommand.Kick(other, "carol", ""),
+                    new ChatCommand.Ban(other, "carol", ""), new ChatCommand.Unban(other, "carol"),
+                    new ChatCommand.Invite(other, "carol"), new ChatCommand.Say(other, "x"), new ChatCommand.Act(other, "x"),
+                    new ChatCommand.Notice(other, "x"), new ChatCommand.SetMode(other, "+i"))) {
+                assertThatThrownBy(() -> lines(c)).as(c.toString()).isInstanceOfSatisfying(CommandRejectedException.class, e -> {
+                    assertThat(e.code()).isEqualTo("not-allowed");
+                    assertThat(e.field()).isIn("channel", "target");
+                });
+            }
+        }
+        for (ChatCommand c : List.of(new ChatCommand.SetMode("#ok", "+f #elsewhere"), new ChatCommand.SetMode("#ok", "+b $j:#elsewhere"),
+                new ChatCommand.Ban("#ok", "~c:#elsewhere", ""), new ChatCommand.Unban("#ok", "$j:#elsewhere"))) {
+            assertThatThrownBy(() -> lines(c)).as(c.toString()).isInstanceOfSatisfying(CommandRejectedException.class,
+                    e -> assertThat(e.code()).isEqualTo("not-allowed"));
+        }
+        assertThat(lines(new ChatCommand.SetMode("#ok", "+b $j:#ok-too"))).containsExactly("MODE #ok +b $j:#ok-too");
+        assertThat(lines(new ChatCommand.Ban("#ok", "*!*@2001:db8::1", ""))).containsExactly("MODE #ok +b *!*@2001:db8::1");
+    }
+
+    @Test
+    void thePolicyComparesNamesUnderTheServersCaseMapping() throws Exception {
+        IrcBridgeConfig config = (IrcBridgeConfig) ConfigLoader.parse("t.yaml", """
+                bridges:
+                  - {name: t, kind: irc, host: 127.0.0.1, tls: false, allowed-channels: ["#team{a}*"]}
+                """).bridges().get(0);
+        Isupport rfc = new Isupport();
+        IrcCommandEncoder e = new IrcCommandEncoder(config, rfc);
+        assertThat(e.encode(new ChatCommand.Join("#TEAM[A]", ""), "bob")).containsExactly("JOIN #TEAM[A]"); // the same channel
+        Isupport ascii = new Isupport();
+        ascii.parse(List.of("CASEMAPPING=ascii"));
+        assertThatThrownBy(() -> new IrcCommandEncoder(config, ascii).encode(new ChatCommand.Join("#team[a]", ""), "bob"))
+                .isInstanceOfSatisfying(CommandRejectedException.class, x -> assertThat(x.code()).isEqualTo("not-allowed"));
+    }
+
+    @Test
+    void aChannelThePersonIsInMayAlwaysBeLeft() throws Exception {
+        IrcBridgeConfig config = (IrcBridgeConfig) ConfigLoader.parse("t.yaml", """
+                bridges:
+                  - {name: t, kind: irc, host: 127.0.0.1, tls: false, allowed-channels: ["#ok*"]}
+                """).bridges().get(0);
+        IrcCommandEncoder e = new IrcCommandEncoder(() -> config, isupport, folded -> folded.equals("#forwarded"));
+        assertThat(e.encode(new ChatCommand.Part("#Forwarded", ""), "bob")).containsExactly("PART #Forwarded");
+        assertThatThrownBy(() -> e.encode(new ChatCommand.SetTopic("#forwarded", "t"), "bob"))
+                .isInstanceOfSatisfying(CommandRejectedException.class, x -> assertThat(x.code()).isEqualTo("not-allowed"));
+        assertThatThrownBy(() -> e.encode(new ChatCommand.Part("#other", ""), "bob"))
+                .isInstanceOfSatisfying(CommandRejectedException.class, x -> assertThat(x.code()).isEqualTo("not-allowed"));
+    }
+
+    @Test
+    void brokenUtf16IsRefusedNeverSentAsQuestionMarks() {
+        for (String s : List.of("#ok\uD800", "#ok\uDC00", "#ok\uD800\uD800", "#ok\uFFFF")) {
+            refused(new ChatCommand.Join(s, ""), "channel");
+            refused(new ChatCommand.Say(s, "x"), "target");
+        }
+        refused(new ChatCommand.Say("#ok", "a\uD800b"), "text");
+        refused(new ChatCommand.Part("#ok", "a\uDC00"), "reason");
+        refused(new ChatCommand.SetTopic("#ok", "\uD800"), "topic");
+    }
+
+    @Test
     void nickLengthFollowsTheServer() throws Exception {
         assertThat(lines(new ChatCommand.ChangeNick("sixteen_chars_ab"))).hasSize(1);
         refused(new ChatCommand.ChangeNick("seventeen_chars_a"), "nick");

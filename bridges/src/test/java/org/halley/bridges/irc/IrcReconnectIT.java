@@ -1,6 +1,7 @@
 package org.halley.bridges.irc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.List;
 import org.halley.bridges.BridgeConnection;
 import org.halley.bridges.ChatCommand;
 import org.halley.bridges.ChatEvent;
+import org.halley.bridges.CommandRejectedException;
 import org.halley.bridges.Login;
 import org.halley.config.ConfigLoader;
 import org.halley.config.IrcBridgeConfig;
@@ -82,6 +84,7 @@ class IrcReconnectIT {
     }
 
     @Test
+<<<<<<< HEAD
     void anOutageIsToldOnceInTheCataloguesWordsHoweverManyAttemptsFail() throws Exception {
         try (NgircdFixture irc = NgircdFixture.start()) {
             IrcBridge bridge = new IrcBridge(config(irc.port(), "{delay: 300ms, max-delay: 600ms}"));
@@ -106,6 +109,41 @@ class IrcReconnectIT {
                 assertThat(states).as("one state change per real change").hasSize(2);
                 assertThat(states.get(0)).isEqualTo(lost);
                 assertThat(states.get(1)).isInstanceOf(ChatEvent.Connected.class);
+=======
+    void aChannelAReloadTookOffTheListIsNotRejoinedAfterAReconnect() throws Exception {
+        try (NgircdFixture irc = NgircdFixture.start()) {
+            IrcBridge bridge = new IrcBridge(config(irc.port(), "{delay: 500ms, max-delay: 1s}"));
+            try {
+                ChatEventRecorder events = new ChatEventRecorder();
+                BridgeConnection erin = bridge.connect(login("erin", "#halley-kept", "#halley-dropped"), events);
+                events.await(ChatEvent.Joined.class, j -> j.self() && j.channel().equals("#halley-kept"));
+                events.await(ChatEvent.Joined.class, j -> j.self() && j.channel().equals("#halley-dropped"));
+                bridge.reconfigure((IrcBridgeConfig) ConfigLoader.parse("test.yaml", """
+                        bridges:
+                          - {name: test, kind: irc, host: 127.0.0.1, port: %d, tls: false, allowed-channels: ["#halley-kept"],
+                             admission: {connect-interval: 0ms, connections-per-ip: 100}, reconnect: {delay: 500ms, max-delay: 1s}}
+                        """.formatted(irc.port())).bridges().get(0));
+
+                int before = events.mark();
+                irc.kill();
+                events.awaitFrom(before, ChatEvent.Disconnected.class, d -> d.retryInMillis() > 0);
+                irc.restart();
+                events.awaitFrom(before, ChatEvent.Joined.class, j -> j.self() && j.channel().equals("#halley-kept"));
+                ChatEvent.Parted gone = events.awaitFrom(before, ChatEvent.Parted.class, p -> p.self() && p.channel().equals("#halley-dropped"));
+                assertThat(gone.reason()).contains("no longer open");
+                try (RawIrcClient carol = RawIrcClient.connect(irc.port(), "carol")) {
+                    carol.send("NAMES #halley-kept");
+                    carol.await(l -> l.contains(" 353 ") && l.contains("erin"), WAIT);
+                    carol.send("NAMES #halley-dropped");
+                    carol.await(l -> l.contains(" 366 ") && l.contains("#halley-dropped"), WAIT);
+                    assertThat(carol.lines()).noneMatch(l -> l.contains(" 353 ") && l.contains("#halley-dropped") && l.contains("erin"));
+                }
+                assertThat(events.all.subList(before, events.all.size())).noneMatch(e -> e instanceof ChatEvent.Joined j && j.self()
+                        && j.channel().equals("#halley-dropped"));
+                // Nor may the person speak there.
+                assertThatThrownBy(() -> erin.send(new ChatCommand.Say("#halley-dropped", "hi")))
+                        .isInstanceOfSatisfying(CommandRejectedException.class, e -> assertThat(e.code()).isEqualTo("not-allowed"));
+>>>>>>> policy
                 erin.close("");
             } finally {
                 bridge.close();

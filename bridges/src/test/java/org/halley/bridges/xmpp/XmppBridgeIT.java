@@ -409,6 +409,58 @@ class XmppBridgeIT {
     }
 
     @Test
+    void everyOpThatNamesARoomOutsideThePolicyIsRefusedAndNothingOfItReachesTheRoom() throws Exception {
+        String open = "ok-" + ROOMS.incrementAndGet() + "@" + MUC;
+        String other = room("other");
+        XmppBridge narrow = new XmppBridge((XmppBridgeConfig) ConfigLoader.parse("test.yaml", """
+                bridges:
+                  - {name: narrow, kind: xmpp, host: 127.0.0.1, port: %d, tls: true, domain: %s, muc-service: %s,
+                     login: account, ca-file: %s, allowed-rooms: ["ok-*@%s"]}
+                """.formatted(xmpp.port(), ProsodyFixture.DOMAIN, MUC, xmpp.caFile(), MUC)).bridges().get(0), XmppTransport.THREADS);
+        try (XmppPeer bob = peer("bob")) {
+            MultiUserChat bobRoom = bob.enter(other, "bob");
+            bobRoom.changeSubject("bob's");
+            Events events = new Events();
+            BridgeConnection alice = narrow.connect(login("alice", "alicep", open), events);
+            events.await(ChatEvent.Joined.class, j -> j.self() && j.channel().equals(open));
+            String bobJid = "bob@" + ProsodyFixture.DOMAIN;
+            String local = other.substring(0, other.indexOf('@'));
+            for (String name : List.of(other, other.toUpperCase(java.util.Locale.ROOT), local)) {
+                for (ChatCommand c : List.of(new ChatCommand.Join(name, ""), new ChatCommand.Part(name, ""),
+                        new ChatCommand.SetTopic(name, "t"), new ChatCommand.Kick(name, "bob", ""),
+                        new ChatCommand.Ban(name, bobJid, ""), new ChatCommand.Ban(name, "bob", ""),
+                        new ChatCommand.Unban(name, bobJid), new ChatCommand.Invite(name, bobJid))) {
+                    refusedAs(alice, c, "not-allowed", "channel");
+                }
+                refusedAs(alice, new ChatCommand.Say(name, "hi"), "not-allowed", "target");
+                refusedAs(alice, new ChatCommand.Act(name, "waves"), "not-allowed", "target");
+            }
+            // A private message to an occupant goes through the room: the room's policy holds.
+            refusedAs(alice, new ChatCommand.Say(other + "/bob", "psst"), "not-allowed", "target");
+            refusedAs(alice, new ChatCommand.Join("ok-\uD800", ""), "invalid", "channel");
+            refusedAs(alice, new ChatCommand.Say("ok-\uD800@" + MUC + "/bob", "psst"), "invalid", "target");
+
+            alice.send(new ChatCommand.Say(open, "after all that"));
+            events.await(ChatEvent.Message.class, m -> m.self() && m.text().equals("after all that"));
+            assertThat(bobRoom.getOccupants()).extracting(o -> o.getResourceOrEmpty().toString()).containsExactly("bob");
+            assertThat(bobRoom.getSubject()).isEqualTo("bob's");
+            assertThat(bobRoom.getOutcasts()).isEmpty();
+            assertThat(bob.messages).noneMatch(m -> m.toXML().toString().contains("alice"));
+            alice.close("");
+        } finally {
+            narrow.close();
+        }
+    }
+
+    private static void refusedAs(BridgeConnection c, ChatCommand command, String code, String field) {
+        assertThatThrownBy(() -> c.send(command)).as(command.toString())
+                .isInstanceOfSatisfying(CommandRejectedException.class, e -> {
+                    assertThat(e.code()).as(command + ": " + e.getMessage()).isEqualTo(code);
+                    assertThat(e.field()).as(command + ": " + e.getMessage()).isEqualTo(field);
+                });
+    }
+
+    @Test
     void browserInputIsCheckedBeforeAnyStanzaIsBuilt() throws Exception {
         String room = room("input");
         try (XmppPeer bob = peer("bob")) {
