@@ -84,7 +84,6 @@ class IrcReconnectIT {
     }
 
     @Test
-<<<<<<< HEAD
     void anOutageIsToldOnceInTheCataloguesWordsHoweverManyAttemptsFail() throws Exception {
         try (NgircdFixture irc = NgircdFixture.start()) {
             IrcBridge bridge = new IrcBridge(config(irc.port(), "{delay: 300ms, max-delay: 600ms}"));
@@ -109,7 +108,14 @@ class IrcReconnectIT {
                 assertThat(states).as("one state change per real change").hasSize(2);
                 assertThat(states.get(0)).isEqualTo(lost);
                 assertThat(states.get(1)).isInstanceOf(ChatEvent.Connected.class);
-=======
+                erin.close("");
+            } finally {
+                bridge.close();
+            }
+        }
+    }
+
+    @Test
     void aChannelAReloadTookOffTheListIsNotRejoinedAfterAReconnect() throws Exception {
         try (NgircdFixture irc = NgircdFixture.start()) {
             IrcBridge bridge = new IrcBridge(config(irc.port(), "{delay: 500ms, max-delay: 1s}"));
@@ -143,7 +149,6 @@ class IrcReconnectIT {
                 // Nor may the person speak there.
                 assertThatThrownBy(() -> erin.send(new ChatCommand.Say("#halley-dropped", "hi")))
                         .isInstanceOfSatisfying(CommandRejectedException.class, e -> assertThat(e.code()).isEqualTo("not-allowed"));
->>>>>>> policy
                 erin.close("");
             } finally {
                 bridge.close();
