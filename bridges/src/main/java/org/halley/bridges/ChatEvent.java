@@ -19,8 +19,16 @@ public sealed interface ChatEvent {
     /** Waiting to connect; {@code ahead} people are queued before this one (0: connecting now). */
     record Connecting(Instant time, String server, int ahead) implements ChatEvent {}
 
-    /** Logged in as {@code nick}. */
-    record Connected(Instant time, String nick, String server) implements ChatEvent {}
+    /**
+     * Logged in as {@code nick}. {@code casemapping} is how the network compares names (IRC's
+     * CASEMAPPING as the bridge folds: {@code rfc1459} or {@code ascii}; {@code none} on XMPP).
+     */
+    record Connected(Instant time, String nick, String server, String casemapping) implements ChatEvent {
+        /** A network that compares names as they are (XMPP). */
+        public Connected(Instant time, String nick, String server) {
+            this(time, nick, server, "none");
+        }
+    }
 
     /** Lost or ended; {@code retryInMillis} > 0 when Halley will reconnect by itself. */
     record Disconnected(Instant time, String reason, long retryInMillis) implements ChatEvent {}

@@ -40,6 +40,7 @@ final class EventJson {
                 case ChatEvent.Connected e -> {
                     g.writeStringField("nick", e.nick());
                     g.writeStringField("server", e.server());
+                    g.writeStringField("casemapping", e.casemapping());
                 }
                 case ChatEvent.Disconnected e -> {
                     g.writeStringField("reason", e.reason());

@@ -450,7 +450,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             closing = closeReason != null;
             joins = joinLines();
         }
-        emit(new ChatEvent.Connected(Instant.now(), registeredNick, server));
+        emit(new ChatEvent.Connected(Instant.now(), registeredNick, server, isupport.casemapping()));
         if (closing) {
             a.writer.sendNow("QUIT :" + quitReason());
             return;
@@ -641,7 +641,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
                 case CONNECTING -> emit(new ChatEvent.Connecting(now, config.name(), 0));
                 case WAITING -> emit(new ChatEvent.Disconnected(now, lost, retryIn));
                 case REGISTERED -> {
-                    emit(new ChatEvent.Connected(now, nick, server));
+                    emit(new ChatEvent.Connected(now, nick, server, isupport.casemapping()));
                     for (String channel : joined) {
                         emit(new ChatEvent.Joined(now, channel, nick, true));
                         for (ChatEvent.Topic t : known) {

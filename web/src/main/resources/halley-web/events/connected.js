@@ -1,0 +1,12 @@
+import { info } from '../state.js';
+
+/** `connected`: the network is up as `nick`; names compare by its `casemapping`. */
+export default function connected(app, net, e, time, ui) {
+  const again = net.status === 'connected' && net.nick === e.nick; // a refresh of what the page knows
+  if (e.casemapping) net.setCasemapping(e.casemapping);
+  net.status = 'connected';
+  net.nick = e.nick;
+  net.everConnected = true;
+  if (!again) info(app, net.server, { key: 'network.connected', args: { network: net.name, nick: { nick: e.nick } } }, 'info', time);
+  if (!app.chatShown || ui.connectWaiting(net)) ui.showNetwork(net);
+}

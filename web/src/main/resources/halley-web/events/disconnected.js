@@ -1,0 +1,19 @@
+import { info } from '../state.js';
+import { t } from '../i18n.js';
+import { isolate } from './text.js';
+
+/** `disconnected`: the network is down; Halley retries in `retryIn` ms, or not (0). */
+export default function disconnected(app, net, e, time, ui) {
+  const wasWaiting = ui.connectWaiting(net) && !net.everConnected;
+  net.status = e.retryIn > 0 ? 'reconnecting' : 'disconnected';
+  net.retryAt = e.retryIn > 0 ? Date.now() + e.retryIn : 0;
+  for (const c of net.convs.values()) { c.joined = false; c.members.clear(); app.touch('members', c); }
+  const reason = isolate(e.reason || '');
+  const line = e.retryIn > 0
+    ? t('network.disconnectedRetry', { reason, seconds: Math.ceil(e.retryIn / 1000) })
+    : t('network.disconnected', { reason });
+  info(app, net.server, line, 'problem', time, e.retryIn > 0 ? null : { label: t('network.reconnect'), run: () => ui.reconnect(net) });
+  if (app.current && app.current.network === net && app.current !== net.server) info(app, app.current, line, 'problem', time);
+  if (wasWaiting) ui.connectFailed(line);
+  if (e.retryIn <= 0 && !net.wanted && !app.replaying) ui.endSessionIfIdle();
+}
