@@ -150,7 +150,7 @@ test('a disconnection without retry offers to reconnect; the network\'s channels
   ok(!net.find('#c').joined, 'left');
   const last = net.server.items[net.server.items.length - 1];
   ok(last.action && typeof last.action.run === 'function', 'a reconnect action');
-  ok(last.text.includes('\u2068gone\u2069'), 'the reason is isolated');
+  eq(last.text, { key: 'network.disconnected', args: { reason: 'gone', seconds: 0 } }, 'said with the reason as a value (rendered isolated)');
 });
 
 test('a problem is shown where it belongs', () => {

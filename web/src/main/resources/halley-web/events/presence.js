@@ -1,13 +1,12 @@
 import { info } from '../state.js';
 import { t } from '../i18n.js';
-import { isolate } from './text.js';
 
 /** `presence`: someone (`self`: the person) is available, away, busy, offline. */
 export default function presence(app, net, e, time) {
   const who = e.who || '';
   if (e.self) {
     net.presence = e.status;
-    const line = e.status === 'available' ? t('event.selfBack') : t('event.selfAway', { message: isolate(e.message || '') });
+    const line = e.status === 'available' ? t('event.selfBack') : { key: 'event.selfAway', args: { message: e.message || '' } };
     info(app, net.server, line, 'info', time);
     if (app.current && app.current.network === net && app.current !== net.server) info(app, app.current, line, 'info', time);
     app.touch('sidebar');
@@ -23,7 +22,7 @@ export default function presence(app, net, e, time) {
   if (q && q.type === 'query') {
     q.presence = e.status;
     info(app, q, e.status === 'available' ? t('event.back', { nick: who })
-      : t('event.away', { nick: who, status: t(`presence.${e.status}`), message: isolate(e.message || '') }), 'info', time);
+      : { key: 'event.away', args: { nick: { nick: who }, status: t(`presence.${e.status}`), message: e.message || '' } }, 'info', time);
   }
   app.touch('sidebar');
 }
