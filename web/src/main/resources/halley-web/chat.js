@@ -23,6 +23,7 @@ const $ = id => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const number = (name, fallback) => (Number(params.get(name)) > 0 ? Number(params.get(name)) : fallback);
 const MEMBERS_EVERY_MS = 250;         // the member list is redrawn at most this often (a netsplit)
+const LINES_EVERY_MS = 50;            // new lines are rendered at most this often (a flood: more per render)
 
 const app = createApp({ touch, scrollback: number('scrollback', 0) });
 const alerts = new Alerts();
@@ -47,14 +48,24 @@ page.messages = new MessagesView(app, {
   rendered: number('lines', 300), touch: part => loop.touch(part), focusInput: () => $('input').focus(),
   itemView: () => ({ channelPrefixes: app.current && app.current.network.kind === 'irc' ? '#&' : '', toggle: item => page.messages.toggled(item) }),
 });
-let membersAt = 0;
+let membersAt = 0, linesAt = 0;
+const timers = {};
+/** Renders a part again after ms (once, however often it is asked). */
+const later = (part, ms) => { if (!timers[part]) timers[part] = setTimeout(() => { timers[part] = 0; loop.touch(part); }, ms); };
 const loop = new RenderLoop({
   header: () => renderHeader(app),
-  messages: () => page.messages.render(),
+  messages: () => {
+    // A lone line renders in the next frame; in a flood, renders come at most every
+    // LINES_EVERY_MS, each with more lines, so events and input get the time between them.
+    const wait = linesAt + LINES_EVERY_MS - performance.now();
+    if (wait > 0) { later('messages', wait); return false; }
+    linesAt = performance.now();
+    return page.messages.render();
+  },
   pending: () => page.messages.renderPending(app.current),
   members: () => {
     const wait = membersAt + MEMBERS_EVERY_MS - performance.now();
-    if (wait > 0) { setTimeout(() => loop.touch('members'), wait); return; }
+    if (wait > 0) { later('members', wait); return; }
     membersAt = performance.now();
     renderMembers(app);
   },
@@ -213,7 +224,7 @@ function select(c) {
   $('chat-screen').classList.toggle('no-members', c.type !== 'channel' || !!c.hideMembers);
   $('topic').setAttribute('aria-expanded', 'false');
   for (const part of ['header', 'messages', 'pending', 'members', 'sidebar', 'title', 'banner']) loop.touch(part);
-  membersAt = 0;
+  membersAt = linesAt = 0;
   closePanes();
 }
 

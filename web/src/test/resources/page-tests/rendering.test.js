@@ -59,6 +59,7 @@ test('"show older" brings back lines from state above the window, in order', asy
   eq(lines[0], 'o0');
   eq(lines[lines.length - 1], 'o119');
   eq(lines.length, 120);
+  eq(document.querySelectorAll('#messages > li.marker.day').length, 1, 'one day, one day marker');
   ok(!c.atBottom, 'reading older lines stops following');
 });
 

@@ -28,6 +28,12 @@ export const HANDLERS = {
   members, member, mode, invited, presence, account, roster, whois, 'server-text': serverText, problem,
 };
 
+/**
+ * Events that only change a conversation (its lines, its members) and say so themselves: the
+ * side list and header are not redrawn for each of them (a flood of lines is only lines).
+ */
+const CONVERSATION_ONLY = new Set(['message', 'members', 'member', 'quit', 'mode', 'whois', 'server-text', 'account']);
+
 /** Events that change what a reload restores (the session stored in this tab). */
 const STORED = new Set(['connected', 'joined', 'parted', 'kicked', 'banned', 'nick']);
 
@@ -46,5 +52,5 @@ export function handleEvent(app, e, ui) {
   handler(app, net, e, new Date(e.time || Date.now()), ui);
   if (net.added) { net.added = false; app.touch('sidebar'); }
   if (STORED.has(e.type)) ui.saveSession();
-  app.touch('network', net);
+  if (!CONVERSATION_ONLY.has(e.type)) app.touch('network', net);
 }

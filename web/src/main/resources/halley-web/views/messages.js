@@ -128,13 +128,15 @@ export class MessagesView {
     if (switched && !c.atBottom) requestAnimationFrame(() => { this.scroller.scrollTop = c.scrollTop || 0; });
   }
 
-  /** The item at index i as elements (a day marker, the unread marker, its line); recorded. */
-  entry(c, i, front) {
+  /**
+   * The item at index i as elements (a day marker when it starts a day or the window, the unread
+   * marker, its line), recorded at the end of the window or, `front`, at its start.
+   */
+  entry(c, i, front = false, top = false) {
     const item = c.items[i];
     const els = [];
     const prev = c.items[i - 1];
-    const first = front ? true : this.entries.length === 0;
-    if (first || !prev || dayKey(prev.time) !== dayKey(item.time)) {
+    if (top || (!front && this.entries.length === 0) || !prev || dayKey(prev.time) !== dayKey(item.time)) {
       els.push(h('li', { class: 'marker day', role: 'separator' }, dayLabel(item.time)));
     }
     if (item.id === c.firstUnread) els.push(h('li', { class: 'marker unread', role: 'separator' }, t('messages.unread')));
@@ -166,9 +168,13 @@ export class MessagesView {
     if (e) this.redraw(e, item);
   }
 
+  /**
+   * Keeps the window at `rendered` items. Lines scrolled out go in chunks (a tenth of the window
+   * at a time), not one per new line: each removal above the viewport moves every line below it.
+   */
   trimFront() {
-    const extra = this.entries.length - this.rendered;
-    if (extra <= 0) return;
+    if (this.entries.length <= this.rendered) return;
+    const extra = this.entries.length - Math.floor(this.rendered * 0.9);
     for (const e of this.entries.splice(0, extra)) for (const el of e.els) el.remove();
   }
 
@@ -187,7 +193,7 @@ export class MessagesView {
       firstEls.shift().remove(); // the day continues from the older lines
     }
     const frag = document.createDocumentFragment();
-    for (let i = first - 1; i >= from; i--) frag.prepend(...this.entry(c, i, true).els);
+    for (let i = first - 1; i >= from; i--) frag.prepend(...this.entry(c, i, true, i === from).els);
     this.list.prepend(frag);
     s.scrollTop += s.scrollHeight - height;
     const over = this.entries.length - (this.rendered * 2 + SLACK); // bounded too: the newest go, the jump brings them
