@@ -28,8 +28,16 @@ export function nickEl(nick, tag = 'span') {
     type: tag === 'button' ? 'button' : undefined }, shown);
 }
 
-export const timeFormat = () => new Intl.DateTimeFormat(language(), { timeStyle: 'short' });
-export const fullFormat = () => new Intl.DateTimeFormat(language(), { dateStyle: 'full', timeStyle: 'medium' });
+// Made once per language: a formatter costs far more to make than to use (two per line rendered).
+const formats = new Map();
+const format = (kind, options) => {
+  const key = `${kind}/${language()}`;
+  let f = formats.get(key);
+  if (!f) formats.set(key, f = new Intl.DateTimeFormat(language(), options));
+  return f;
+};
+export const timeFormat = () => format('time', { timeStyle: 'short' });
+export const fullFormat = () => format('full', { dateStyle: 'full', timeStyle: 'medium' });
 export const dayKey = d => `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
 
 export function dayLabel(d) {

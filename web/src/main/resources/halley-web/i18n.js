@@ -48,7 +48,11 @@ export function tNodes(key, params = {}) {
   parts.forEach((part, i) => {
     if (i % 2 === 0) { if (part) frag.append(document.createTextNode(part)); return; }
     const v = params[part];
-    frag.append(v instanceof Node ? v : document.createTextNode(v === undefined ? `{${part}}` : show(v)));
+    // Each value is isolated (<bdi>): a direction mark in a nick, reason or topic from the
+    // network cannot reorder the page's sentence around it.
+    const bdi = document.createElement('bdi');
+    bdi.append(v instanceof Node ? v : document.createTextNode(v === undefined ? `{${part}}` : show(v)));
+    frag.append(bdi);
   });
   return frag;
 }

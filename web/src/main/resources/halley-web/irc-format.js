@@ -117,6 +117,8 @@ export function safeHref(s) {
   }
 }
 
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 /**
  * IRC text as a DocumentFragment. options.channelPrefixes turns channel names into buttons
  * (class chan-link, data-channel) that the page handles by delegation.
@@ -135,13 +137,18 @@ export function renderIrcText(text, options = {}) {
         el.href = link.value;
         el.rel = 'noopener noreferrer';
         el.target = '_blank';
+        // A link shows where it goes: direction marks in its text (U+202E turning "txt.exe" into
+        // "exe.txt") are shown as a visible mark, left to right, and the title is the real target.
+        el.title = link.value;
+        el.dir = 'ltr';
+        el.textContent = shown.replace(BIDI_CONTROLS, '\ufffd');
       } else {
         el = document.createElement('button');
         el.type = 'button';
         el.className = 'chan-link';
         el.dataset.channel = link.value;
+        el.textContent = shown;
       }
-      el.textContent = shown;
       target.append(el);
       pos = link.end;
     }

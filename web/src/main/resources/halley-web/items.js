@@ -2,7 +2,7 @@
 // MOTD, a WHOIS answer) as a list element. Text from the network goes through renderIrcText or
 // text nodes only.
 import { t, tNodes, language } from './i18n.js';
-import { renderIrcText, plainText } from './irc-format.js';
+import { renderIrcText } from './irc-format.js';
 import { h, nickEl, timeFormat, fullFormat } from './dom.js';
 
 export function timeEl(d) {
@@ -36,7 +36,7 @@ export function renderItem(item, view) {
       return h('li', { class: 'msg status group' }, timeEl(item.time), h('span', { class: 'from' }, '↔'), text);
     }
     case 'info': {
-      const text = h('span', { class: 'text' }, typeof item.text === 'string' ? item.text : item.text.cloneNode(true));
+      const text = h('span', { class: 'text' }, infoText(item, view));
       if (item.action) {
         text.append(h('button', { type: 'button', class: 'secondary small inline-action', onclick: item.action.run }, item.action.label));
       }
@@ -55,13 +55,34 @@ export function renderItem(item, view) {
 const STATUS_MARK = { join: '→', part: '←', quit: '←', kick: '✕', ban: '✕', nick: '↔', mode: '⚙', topic: '✎' };
 const statusMark = ev => STATUS_MARK[ev] || '•';
 
+/** A line from the page: a string, a topic, or {key, args} whose {nick: …} args become nicks. */
+export function infoText(item, view) {
+  if (item.topic) return topicLine(item.topic, view);
+  if (typeof item.text === 'string') return item.text;
+  const args = {};
+  for (const [k, v] of Object.entries(item.text.args || {})) args[k] = v && typeof v === 'object' ? nickEl(v.nick) : v;
+  return tNodes(item.text.key, args);
+}
+
+export function topicLine(topic, view = {}) {
+  const frag = tNodes('event.topicIs', { topic: renderIrcText(topic.text, view) });
+  if (topic.setBy) {
+    frag.append(' ', tNodes(topic.setAt ? 'event.topicSetByAt' : 'event.topicSetBy',
+      { nick: nickEl(topic.setBy), time: topic.setAt ? fullFormat().format(topic.setAt) : '' }));
+  }
+  return frag;
+}
+
+/** A reason the network gave, as " (reason)": its text isolated, so it cannot reorder the line. */
+const reasonOf = s => (s.reason ? tNodes('event.reason', { reason: renderIrcText(s.reason) }) : '');
+
 export function statusText(s, view) {
-  const reason = s.reason ? t('event.reason', { reason: s.reason }) : '';
+  const reason = reasonOf(s);
   const nick = nickEl(s.nick || '');
   switch (s.ev) {
     case 'join': return s.self ? tNodes('event.selfJoined', { channel: s.channel }) : tNodes('event.joined', { nick });
     case 'part': return s.self ? tNodes('event.selfParted', { reason }) : tNodes('event.parted', { nick, reason });
-    case 'quit': return tNodes('event.quit', { nick, reason: s.reason ? t('event.reason', { reason: plainText(s.reason) }) : '' });
+    case 'quit': return tNodes('event.quit', { nick, reason });
     case 'kick': return s.self ? tNodes('event.selfKicked', { by: nickEl(s.by || ''), reason }) : tNodes('event.kicked', { nick, by: nickEl(s.by || ''), reason });
     case 'ban': return s.self ? tNodes('event.selfBanned', { by: nickEl(s.by || ''), reason }) : tNodes('event.banned', { nick, by: nickEl(s.by || ''), reason });
     case 'nick': return s.self ? tNodes('event.selfNick', { nick: nickEl(s.newNick) }) : tNodes('event.nick', { nick, newNick: nickEl(s.newNick) });

@@ -22,16 +22,24 @@ public sealed interface ChatEvent {
     /**
      * Logged in as {@code nick}: on IRC the network's nick, on XMPP the nickname used in rooms.
      * {@code address} is the account's address where the network has one apart from the nick
-     * (XMPP: the bare JID, {@code alice@example.org}), else empty.
+     * (XMPP: the bare JID, {@code alice@example.org}), else empty. {@code casemapping} is how the
+     * network compares names (IRC's CASEMAPPING as the bridge folds: {@code rfc1459} or
+     * {@code ascii}; {@code none} on XMPP).
      */
-    record Connected(Instant time, String nick, String server, String address) implements ChatEvent {
+    record Connected(Instant time, String nick, String server, String address, String casemapping) implements ChatEvent {
         public Connected {
             Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(casemapping, "casemapping");
         }
 
-        /** A network where the nick is the whole address (IRC). */
-        public Connected(Instant time, String nick, String server) {
-            this(time, nick, server, "");
+        /** On IRC: the nick is the whole address; names fold by the server's CASEMAPPING. */
+        public static Connected irc(Instant time, String nick, String server, String casemapping) {
+            return new Connected(time, nick, server, "", casemapping);
+        }
+
+        /** On XMPP: a room nickname and the account's bare address; names compare as they are. */
+        public static Connected xmpp(Instant time, String nick, String server, String address) {
+            return new Connected(time, nick, server, address, "none");
         }
     }
 

@@ -43,6 +43,7 @@ final class EventJson {
                     if (!e.address().isEmpty()) {
                         g.writeStringField("address", e.address());
                     }
+                    g.writeStringField("casemapping", e.casemapping());
                 }
                 case ChatEvent.Disconnected e -> {
                     g.writeStringField("code", e.code());

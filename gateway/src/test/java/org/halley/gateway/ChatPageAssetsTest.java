@@ -34,9 +34,11 @@ class ChatPageAssetsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static List<String> scripts() {
-        try (Stream<Path> files = Files.list(Path.of("..", "web", "src", "main", "resources", "halley-web"))) {
-            List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".js") && !n.equals("halley.js")).sorted().toList();
-            assertThat(names).contains("chat.js", "irc-format.js");
+        Path root = Path.of("..", "web", "src", "main", "resources", "halley-web");
+        try (Stream<Path> files = Files.walk(root)) { // the page's modules, also in events/ and views/
+            List<String> names = files.map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .filter(n -> n.endsWith(".js") && !n.equals("halley.js")).sorted().toList();
+            assertThat(names).contains("chat.js", "irc-format.js", "state.js", "events/message.js", "views/messages.js");
             return names;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -106,7 +108,8 @@ class ChatPageAssetsTest {
         while (attr.find()) {
             used.add(attr.group(1));
         }
-        Pattern call = Pattern.compile("(?<![\\w.$])t(?:Nodes)?\\(\\s*'([A-Za-z][\\w.-]*)'");
+        // t('key'), tNodes('key'), and {key: 'key', args} (a line the page says, rendered later)
+        Pattern call = Pattern.compile("(?<![\\w.$])(?:t(?:Nodes)?\\(|key:)\\s*'([A-Za-z][\\w.-]*)'");
         for (String name : SCRIPTS) {
             Matcher m = call.matcher(asset(name));
             while (m.find()) {

@@ -23,10 +23,10 @@ class EventJsonTest {
 
     @Test
     void connectedOnXmppSaysTheRoomNicknameAndTheAddressApart() throws Exception {
-        JsonNode xmpp = JSON.readTree(EventJson.encode("jabber", new ChatEvent.Connected(T, "Alice", "example.org", "alice@example.org")));
+        JsonNode xmpp = JSON.readTree(EventJson.encode("jabber", ChatEvent.Connected.xmpp(T, "Alice", "example.org", "alice@example.org")));
         assertThat(xmpp.path("nick").asText()).isEqualTo("Alice");
         assertThat(xmpp.path("address").asText()).isEqualTo("alice@example.org");
-        JsonNode irc = JSON.readTree(EventJson.encode("libera", new ChatEvent.Connected(T, "alice", "irc.example.org")));
+        JsonNode irc = JSON.readTree(EventJson.encode("libera", ChatEvent.Connected.irc(T, "alice", "irc.example.org", "rfc1459")));
         assertThat(irc.path("nick").asText()).isEqualTo("alice");
         assertThat(irc.has("address")).as("IRC has no address apart from the nick").isFalse();
     }

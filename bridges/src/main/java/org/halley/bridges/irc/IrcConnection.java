@@ -477,7 +477,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
             closing = closeReason != null;
             joins = joinLines(dropped);
         }
-        emit(new ChatEvent.Connected(Instant.now(), registeredNick, server));
+        emit(ChatEvent.Connected.irc(Instant.now(), registeredNick, server, isupport.casemapping()));
         for (String channel : dropped) {
             emit(new ChatEvent.Parted(Instant.now(), channel, registeredNick, "no longer open through this gateway", true));
         }
@@ -695,7 +695,7 @@ final class IrcConnection implements BridgeConnection, IrcAdmission.Ticket {
                 case CONNECTING -> emit(new ChatEvent.Connecting(now, config.name(), 0));
                 case WAITING -> emit(new ChatEvent.Disconnected(now, lost != null ? lost : DisconnectReason.of(DisconnectReason.CONNECTION_LOST), retryIn));
                 case REGISTERED -> {
-                    emit(new ChatEvent.Connected(now, nick, server));
+                    emit(ChatEvent.Connected.irc(now, nick, server, isupport.casemapping()));
                     for (String channel : joined) {
                         emit(new ChatEvent.Joined(now, channel, nick, true));
                         for (ChatEvent.Topic t : known) {

@@ -346,7 +346,14 @@ final class IrcEvents {
                 nick = m.param(0);
                 host.registered(nick, m.nick());
             }
-            case 5 -> isupport.parse(m.params().subList(1, Math.max(1, m.params().size() - 1)));
+            case 5 -> {
+                String before = isupport.casemapping();
+                isupport.parse(m.params().subList(1, Math.max(1, m.params().size() - 1)));
+                if (registered && !before.equals(isupport.casemapping())) {
+                    // 001 reported the default; the server's ISUPPORT says otherwise
+                    host.emit(ChatEvent.Connected.irc(time, nick, m.nick(), isupport.casemapping()));
+                }
+            }
             case 375 -> motd = new StringBuilder();
             case 372 -> {
                 if (motd == null) {

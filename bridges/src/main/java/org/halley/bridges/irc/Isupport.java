@@ -151,6 +151,11 @@ final class Isupport {
         return listModes.indexOf(mode) >= 0;
     }
 
+    /** How {@link #fold} compares names, for clients that compare them too: rfc1459 or ascii. */
+    String casemapping() {
+        return rfc1459Case ? "rfc1459" : "ascii";
+    }
+
     /** The server's case folding: {@code []\~} are the upper case of {@code {}|^} unless CASEMAPPING=ascii. */
     String fold(String name) {
         StringBuilder b = null;

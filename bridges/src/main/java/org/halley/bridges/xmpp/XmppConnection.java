@@ -416,7 +416,7 @@ final class XmppConnection implements BridgeConnection {
     }
 
     private void afterLogin(AbstractXMPPConnection c, boolean resumed) {
-        ChatEvent connected = new ChatEvent.Connected(Instant.now(), nick.toString(), config.domain(), self.toString());
+        ChatEvent connected = ChatEvent.Connected.xmpp(Instant.now(), nick.toString(), config.domain(), self.toString());
         if (resumed) {
             emit(connected);
             return; // XEP-0198: the server kept our rooms and presence
@@ -482,7 +482,7 @@ final class XmppConnection implements BridgeConnection {
                         : new ChatEvent.Disconnected(Instant.now(), why, Math.max(1, retryAt - System.currentTimeMillis())));
                 return;
             }
-            deliver(new ChatEvent.Connected(Instant.now(), nick.toString(), config.domain(), self.toString()));
+            deliver(ChatEvent.Connected.xmpp(Instant.now(), nick.toString(), config.domain(), self.toString()));
             mapper.describe();
             if (config.login() == XmppLogin.ACCOUNT) {
                 Roster roster = Roster.getInstanceFor(c);

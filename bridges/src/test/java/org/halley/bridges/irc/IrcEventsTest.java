@@ -116,6 +116,20 @@ class IrcEventsTest {
     }
 
     @Test
+    void aCasemappingTheServerAnnouncesAfterLoginIsReportedAgainAsConnected() {
+        lines(":irc.test 001 bob :Welcome", ":irc.test 005 bob CASEMAPPING=ascii NICKLEN=16 :are supported",
+                ":irc.test 005 bob CASEMAPPING=ascii CHANTYPES=#& :are supported");
+        ChatEvent.Connected c = only(ChatEvent.Connected.class);
+        assertThat(c).isEqualTo(ChatEvent.Connected.irc(c.time(), "bob", "irc.test", "ascii"));
+    }
+
+    @Test
+    void theDefaultCasemappingIsNotReportedAgain() {
+        lines(":irc.test 001 bob :Welcome", ":irc.test 005 bob CASEMAPPING=rfc1459 NICKLEN=16 :are supported");
+        assertThat(events).isEmpty();
+    }
+
+    @Test
     void serverTimeGivesTheEventItsTime() {
         registered();
         lines("@time=2021-01-02T03:04:05.678Z;msgid=abc :carol!c@h PRIVMSG #a :hi");
