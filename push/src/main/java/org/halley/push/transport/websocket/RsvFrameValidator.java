@@ -6,7 +6,9 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import io.netty.util.ReferenceCountUtil;
@@ -15,19 +17,45 @@ import org.jspecify.annotations.Nullable;
 /**
  * Fails the connection (1002) on a frame whose RSV bits no extension of this connection defines
  * (RFC 6455 5.2): RSV1 only on the first frame of a data message, and only once permessage-deflate
- * was negotiated on this connection (RFC 7692 6); RSV2 and RSV3 never. Netty's frame decoder checks
- * RSV only when extensions are off altogether, and its deflate decoder inflates what has RSV1 and
- * passes the rest on; so this sits between the two.
+ * was negotiated on this connection (RFC 7692 6); RSV2 and RSV3 never. Until then Netty's frame
+ * decoder runs with extensions off and fails any RSV bit at the frame's first bytes; once deflate
+ * is agreed, it is replaced by one that lets RSV bits through (it cannot tell which), and this
+ * handler, between it and the deflate decoder (which inflates what has RSV1 and passes the rest
+ * on), checks each frame.
  *
  * <p>Not thread-safe; owned by its connection's event loop.
  */
 final class RsvFrameValidator extends ChannelInboundHandlerAdapter {
+    /** The name Netty's handshaker gives the frame decoder. */
+    static final String FRAME_DECODER = "wsdecoder";
+
+    private final WebSocketDecoderConfig decoderConfig;
+    private @Nullable ChannelHandlerContext ctx;
     private boolean deflate; // permessage-deflate was negotiated on this connection
     private boolean failed; // the connection is being failed: frames still decoded are dropped
 
-    /** Called once permessage-deflate is in force (its decoder is being installed). */
+    /** {@code decoderConfig}: the frame decoder's settings, with extensions off. */
+    RsvFrameValidator(WebSocketDecoderConfig decoderConfig) {
+        this.decoderConfig = decoderConfig;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Called once permessage-deflate is in force (Netty installs its decoder after the 101 answer
+     * is written, before the client can have sent a frame): from now on RSV1 may pass the frame
+     * decoder.
+     */
     void deflateNegotiated() {
         deflate = true;
+        ChannelHandlerContext c = ctx;
+        if (c != null && c.pipeline().get(FRAME_DECODER) != null) {
+            c.pipeline().replace(FRAME_DECODER, FRAME_DECODER,
+                    new WebSocket13FrameDecoder(decoderConfig.toBuilder().allowExtensions(true).build()));
+        }
     }
 
     @Override

@@ -111,14 +111,15 @@ public final class WebSocketTransport {
         ChannelPipeline p = ctx.pipeline();
         // First after the frame decoder (which goes in before the HTTP codec, ahead of all these),
         // so no frame with RSV bits this connection does not allow reaches inflation or the protocol.
-        RsvFrameValidator rsv = new RsvFrameValidator();
+        WebSocketDecoderConfig frames = decoderConfig(config);
+        RsvFrameValidator rsv = new RsvFrameValidator(frames);
         p.addAfter(ctx.name(), "ws-rsv", rsv);
         String after = "ws-rsv";
         if (config.compression()) {
             p.addAfter(after, "ws-compression", new WebSocketServerExtensionHandler(deflate(config.maxMessageBytes(), rsv)));
             after = "ws-compression";
         }
-        p.addAfter(after, "ws-protocol", new WebSocketServerProtocolHandler(protocolConfig(config)));
+        p.addAfter(after, "ws-protocol", new WebSocketServerProtocolHandler(protocolConfig(frames)));
         p.addAfter("ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
         p.addAfter("ws-aggregator", "ws-endpoint", endpoint);
         ctx.fireChannelRead(req); // the protocol handler answers the handshake and releases req
@@ -168,20 +169,25 @@ public final class WebSocketTransport {
         return new PerMessageDeflateServerExtensionHandshaker(6, false, 15, true, false, filters, maxMessageBytes + INFLATE_MARGIN);
     }
 
-    private static WebSocketServerProtocolConfig protocolConfig(PushConfig config) {
+    private static WebSocketServerProtocolConfig protocolConfig(WebSocketDecoderConfig frames) {
         return WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(PATH)
                 .checkStartsWith(true)
                 .handshakeTimeoutMillis(10_000)
                 .forceCloseTimeoutMillis(2_000)
-                .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(config.maxMessageBytes())
-                        .allowExtensions(config.compression())
-                        .withUTF8Validator(true)
-                        // We answer violations ourselves (closeOnError): Netty's decoder sends no close
-                        // code for a bad close frame, which the closing handshake requires.
-                        .closeOnProtocolViolation(false)
-                        .build())
+                .decoderConfig(frames)
+                .build();
+    }
+
+    /** The frame decoder's settings: extensions off until one is agreed (see RsvFrameValidator). */
+    private static WebSocketDecoderConfig decoderConfig(PushConfig config) {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(config.maxMessageBytes())
+                .allowExtensions(false)
+                .withUTF8Validator(true)
+                // We answer violations ourselves (closeOnError): Netty's decoder sends no close
+                // code for a bad close frame, which the closing handshake requires.
+                .closeOnProtocolViolation(false)
                 .build();
     }
 

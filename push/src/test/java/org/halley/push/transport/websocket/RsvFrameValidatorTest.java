@@ -12,7 +12,9 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -50,7 +52,7 @@ class RsvFrameValidatorTest {
 
     @Test
     void aViolationFailsTheConnectionWithProtocolErrorAndLaterFramesAreDropped() {
-        EmbeddedChannel ch = new EmbeddedChannel(new RsvFrameValidator());
+        EmbeddedChannel ch = new EmbeddedChannel(new RsvFrameValidator(WebSocketDecoderConfig.newBuilder().build()));
         TextWebSocketFrame ok = new TextWebSocketFrame("fine");
         ch.writeInbound(ok);
         assertThat((Object) ch.readInbound()).isSameAs(ok);
@@ -71,9 +73,14 @@ class RsvFrameValidatorTest {
 
     @Test
     void oncePermessageDeflateIsNegotiatedACompressedTextFramePasses() {
-        RsvFrameValidator v = new RsvFrameValidator();
+        RsvFrameValidator v = new RsvFrameValidator(WebSocketDecoderConfig.newBuilder().build());
         EmbeddedChannel ch = new EmbeddedChannel(v);
+        WebSocket13FrameDecoder strict = new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder().build());
+        ch.pipeline().addFirst(RsvFrameValidator.FRAME_DECODER, strict);
         v.deflateNegotiated();
+        assertThat(ch.pipeline().get(RsvFrameValidator.FRAME_DECODER)).as("a decoder that lets RSV through").isNotSameAs(strict)
+                .isInstanceOf(WebSocket13FrameDecoder.class);
+        ch.pipeline().remove(RsvFrameValidator.FRAME_DECODER); // frames below are written decoded
         TextWebSocketFrame compressed = new TextWebSocketFrame(false, RSV1, Unpooled.EMPTY_BUFFER);
         ch.writeInbound(compressed);
         assertThat((Object) ch.readInbound()).isSameAs(compressed);
