@@ -83,7 +83,7 @@ public final class PushServer implements AutoCloseable {
     public PushServer start() throws InterruptedException {
         Origins origins = new Origins(b.server.allowedOrigins());
         PushConfig push = b.server.push();
-        WebSocketTransport websocket = new WebSocketTransport(push, shards.counters());
+        WebSocketTransport websocket = new WebSocketTransport(push, shards.counters(), b.webSocketEndpoint);
         PushApiHandler api = push.apiSecret().map(secret -> new PushApiHandler(shards, secret)).orElse(null);
         this.api = api;
         ServerBootstrap boot = new ServerBootstrap()
@@ -251,6 +251,7 @@ public final class PushServer implements AutoCloseable {
         private Supplier<ChannelHandler> application = () -> NotFound.INSTANCE;
         private Function<ClientInfo, String> clientKey = c -> c.remote().getAddress().getHostAddress();
         private int shards; // 0: server.push.shards
+        private WebSocketTransport.@Nullable Endpoint webSocketEndpoint; // null: the session protocol
 
         public Builder server(ServerConfig server) {
             this.server = server;
@@ -301,6 +302,15 @@ public final class PushServer implements AutoCloseable {
                 throw new IllegalArgumentException("shards: " + shards + " (expected: > 0)");
             }
             this.shards = shards;
+            return this;
+        }
+
+        /**
+         * For the conformance run only (AutobahnIT): what serves a session's WebSocket in place of
+         * the session protocol, behind the real route, session check and pipeline of {@code /push/ws}.
+         */
+        Builder webSocketEndpoint(WebSocketTransport.Endpoint endpoint) {
+            this.webSocketEndpoint = endpoint;
             return this;
         }
 

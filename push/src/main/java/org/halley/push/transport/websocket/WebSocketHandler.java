@@ -49,7 +49,11 @@ final class WebSocketHandler extends org.halley.push.transport.AbstractDownstrea
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         quietTicks = 0;
         try {
-            if (msg instanceof TextWebSocketFrame text) {
+            if (msg instanceof TextWebSocketFrame text && text.content().readableBytes() > config.maxMessageBytes()) {
+                // One compressed frame that inflated past the limit, within the inflater's margin.
+                counters.tooLarge();
+                WebSocketTransport.close(ctx, WebSocketCloseCodes.MESSAGE_TOO_BIG, "message too big");
+            } else if (msg instanceof TextWebSocketFrame text) {
                 java.util.List<ClientMessages.ClientMessage> messages = ClientMessages.parse(text.text());
                 if (!messages.isEmpty()) { // a heartbeat needs no ack
                     session.received0(messages, text.content().readableBytes());

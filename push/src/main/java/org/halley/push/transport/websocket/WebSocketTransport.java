@@ -17,35 +17,61 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandshaker;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.util.ReferenceCountUtil;
+import java.util.zip.DataFormatException;
 import org.halley.config.PushConfig;
 import org.halley.push.PushCounters;
 import org.halley.push.Session;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Upgrades {@code /push/ws} requests and builds the WebSocket pipeline: protocol (handshake,
- * pings, the closing handshake, UTF-8 and frame checks), optional permessage-deflate with a bound
- * on the inflated size, aggregation of fragments up to {@code max-message-bytes}, then the
- * endpoint. An unknown session or wrong token still completes the handshake and is then closed with
- * 4403 (another node's session: 4421), because a browser cannot read the status of a refused
- * handshake.
+ * Upgrades {@code /push/ws} requests and builds the WebSocket pipeline: RSV checks (RSV1 only
+ * for permessage-deflate negotiated on this connection, see {@link RsvFrameValidator}), optional
+ * permessage-deflate with a bound on the inflated size, protocol (handshake, pings, the closing
+ * handshake, UTF-8 and frame checks), aggregation of fragments up to {@code max-message-bytes},
+ * then the endpoint. An unknown session or wrong token still completes the handshake and is then
+ * closed with 4403 (another node's session: 4421), because a browser cannot read the status of a
+ * refused handshake.
  */
 public final class WebSocketTransport {
     public static final String PATH = "/push/ws";
     /** Events smaller than this go uncompressed: deflating them gains little and costs zlib state. */
     static final int COMPRESS_FROM_BYTES = 1024;
+    /** What a frame may inflate to beyond max-message-bytes before the inflater stops it. */
+    static final int INFLATE_MARGIN = 64 * 1024;
 
     private final PushConfig config;
     private final PushCounters counters;
+    private final @Nullable Endpoint endpoint;
+
+    /**
+     * What serves the WebSocket of a session once it is open. The session protocol ({@code
+     * WebSocketHandler}) unless the conformance run puts an echo in its place.
+     */
+    @FunctionalInterface
+    public interface Endpoint {
+        /** A new handler for one connection of {@code session}, on the session's shard loop. */
+        ChannelHandler create(Session session, long last);
+    }
 
     public WebSocketTransport(PushConfig config, PushCounters counters) {
+        this(config, counters, null);
+    }
+
+    /** With {@code endpoint} in place of the session protocol (null: the session protocol). */
+    public WebSocketTransport(PushConfig config, PushCounters counters, @Nullable Endpoint endpoint) {
         this.config = config;
         this.counters = counters;
+        this.endpoint = endpoint;
     }
 
     /**
@@ -53,10 +79,10 @@ public final class WebSocketTransport {
      * session's shard loop; takes over the caller's reference to {@code req}.
      */
     public void upgrade0(ChannelHandlerContext ctx, FullHttpRequest req, @Nullable Session session, long last) {
-        ChannelHandler endpoint = session == null
-                ? new Refused(WebSocketCloseCodes.FORBIDDEN, "forbidden")
+        ChannelHandler handler = session == null ? new Refused(WebSocketCloseCodes.FORBIDDEN, "forbidden")
+                : endpoint != null ? endpoint.create(session, last)
                 : new WebSocketHandler(session, last, config, counters);
-        install(ctx, req, PATH, config, endpoint);
+        install(ctx, req, config, handler);
     }
 
     /**
@@ -65,7 +91,7 @@ public final class WebSocketTransport {
      * reference to {@code req}.
      */
     public void wentAway0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        install(ctx, req, PATH, config, new Refused(WebSocketCloseCodes.WENT_AWAY, "going away"));
+        install(ctx, req, config, new Refused(WebSocketCloseCodes.WENT_AWAY, "going away"));
     }
 
     /**
@@ -74,22 +100,26 @@ public final class WebSocketTransport {
      * the status of a refused handshake. Any loop; takes over the caller's reference to {@code req}.
      */
     public void misdirected(ChannelHandlerContext ctx, FullHttpRequest req) {
-        install(ctx, req, PATH, config, new Refused(WebSocketCloseCodes.MISDIRECTED, "wrong node"));
+        install(ctx, req, config, new Refused(WebSocketCloseCodes.MISDIRECTED, "wrong node"));
     }
 
     /**
      * Replaces the HTTP handlers from {@code ctx} on with the WebSocket pipeline ending in {@code
-     * endpoint}, and answers the handshake. Takes over the caller's reference to {@code req}. The
-     * conformance test server uses it with an echo endpoint.
+     * endpoint}, and answers the handshake. Takes over the caller's reference to {@code req}.
      */
-    public static void install(ChannelHandlerContext ctx, FullHttpRequest req, String path, PushConfig config, ChannelHandler endpoint) {
+    static void install(ChannelHandlerContext ctx, FullHttpRequest req, PushConfig config, ChannelHandler endpoint) {
         ChannelPipeline p = ctx.pipeline();
-        String after = ctx.name();
+        // First after the frame decoder (which goes in before the HTTP codec, ahead of all these),
+        // so no frame with RSV bits this connection does not allow reaches inflation or the protocol.
+        WebSocketDecoderConfig frames = decoderConfig(config);
+        RsvFrameValidator rsv = new RsvFrameValidator(frames);
+        p.addAfter(ctx.name(), "ws-rsv", rsv);
+        String after = "ws-rsv";
         if (config.compression()) {
-            p.addAfter(after, "ws-compression", new WebSocketServerExtensionHandler(deflate(config.maxMessageBytes())));
+            p.addAfter(after, "ws-compression", new WebSocketServerExtensionHandler(deflate(config.maxMessageBytes(), rsv)));
             after = "ws-compression";
         }
-        p.addAfter(after, "ws-protocol", new WebSocketServerProtocolHandler(protocolConfig(path, config)));
+        p.addAfter(after, "ws-protocol", new WebSocketServerProtocolHandler(protocolConfig(frames)));
         p.addAfter("ws-protocol", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
         p.addAfter("ws-aggregator", "ws-endpoint", endpoint);
         ctx.fireChannelRead(req); // the protocol handler answers the handshake and releases req
@@ -101,7 +131,26 @@ public final class WebSocketTransport {
         }
     }
 
-    private static PerMessageDeflateServerExtensionHandshaker deflate(int maxMessageBytes) {
+    /**
+     * permessage-deflate as Netty negotiates it: server_no_context_takeover and
+     * client_max_window_bits are accepted; server_max_window_bits is declined (the JDK's zlib
+     * deflates with a 15-bit window only), and so is an offer with a malformed value (RFC 7692 5,
+     * where Netty would throw). Tells {@code rsv} when it is in force on the connection.
+     */
+    private static WebSocketServerExtensionHandshaker deflate(int maxMessageBytes, RsvFrameValidator rsv) {
+        PerMessageDeflateServerExtensionHandshaker netty = permessageDeflate(maxMessageBytes);
+        return offer -> {
+            WebSocketServerExtension accepted;
+            try {
+                accepted = netty.handshakeExtension(offer);
+            } catch (NumberFormatException malformed) {
+                return null;
+            }
+            return accepted == null ? null : new Negotiated(accepted, rsv);
+        };
+    }
+
+    private static PerMessageDeflateServerExtensionHandshaker permessageDeflate(int maxMessageBytes) {
         WebSocketExtensionFilterProvider filters = new WebSocketExtensionFilterProvider() {
             @Override
             public WebSocketExtensionFilter encoderFilter() {
@@ -113,24 +162,32 @@ public final class WebSocketTransport {
                 return WebSocketExtensionFilter.NEVER_SKIP;
             }
         };
-        // maxAllocation bounds what one frame may inflate to; the aggregator bounds the message.
-        return new PerMessageDeflateServerExtensionHandshaker(6, false, 15, true, false, filters, maxMessageBytes);
+        // maxAllocation bounds what one frame may inflate to (in memory); the aggregator bounds a
+        // message in fragments, the endpoint one in a single frame, exactly. Netty's inflater fails
+        // when less than its output step (512 bytes in 4.2) is left below maxAllocation, even when
+        // the frame ends there: the margin lets a message of exactly max-message-bytes through.
+        return new PerMessageDeflateServerExtensionHandshaker(6, false, 15, true, false, filters, maxMessageBytes + INFLATE_MARGIN);
     }
 
-    private static WebSocketServerProtocolConfig protocolConfig(String path, PushConfig config) {
+    private static WebSocketServerProtocolConfig protocolConfig(WebSocketDecoderConfig frames) {
         return WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath(path)
+                .websocketPath(PATH)
                 .checkStartsWith(true)
                 .handshakeTimeoutMillis(10_000)
                 .forceCloseTimeoutMillis(2_000)
-                .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(config.maxMessageBytes())
-                        .allowExtensions(config.compression())
-                        .withUTF8Validator(true)
-                        // We answer violations ourselves (closeOnError): Netty's decoder sends no close
-                        // code for a bad close frame, which the closing handshake requires.
-                        .closeOnProtocolViolation(false)
-                        .build())
+                .decoderConfig(frames)
+                .build();
+    }
+
+    /** The frame decoder's settings: extensions off until one is agreed (see RsvFrameValidator). */
+    private static WebSocketDecoderConfig decoderConfig(PushConfig config) {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(config.maxMessageBytes())
+                .allowExtensions(false)
+                .withUTF8Validator(true)
+                // We answer violations ourselves (closeOnError): Netty's decoder sends no close
+                // code for a bad close frame, which the closing handshake requires.
+                .closeOnProtocolViolation(false)
                 .build();
     }
 
@@ -144,12 +201,18 @@ public final class WebSocketTransport {
 
     /**
      * Ends the connection after an error in the pipeline: 1009 for a message past the limit (also
-     * one that inflates past it); the status the frame decoder chose for a protocol violation
-     * (1002, 1007 for bad UTF-8).
+     * one that inflates past it); 1007 for compressed data that does not inflate; the status the
+     * frame decoder or the RSV check chose for a protocol violation (1002, 1007 for bad UTF-8).
      */
     public static void closeOnError(ChannelHandlerContext ctx, Throwable cause, @Nullable PushCounters counters) {
-        if (cause instanceof TooLongFrameException || cause instanceof DecompressionException
-                || cause instanceof CodecException && cause.getCause() instanceof DecompressionException) {
+        DecompressionException inflating = cause instanceof DecompressionException d ? d
+                : cause instanceof CodecException && cause.getCause() instanceof DecompressionException d ? d : null;
+        if (inflating != null && inflating.getCause() instanceof DataFormatException) {
+            close(ctx, WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), "invalid compressed data");
+            return;
+        }
+        // Without a cause, Netty's inflater says its output reached its bound (see permessageDeflate).
+        if (cause instanceof TooLongFrameException || inflating != null) {
             if (counters != null) {
                 counters.tooLarge();
             }
@@ -169,6 +232,30 @@ public final class WebSocketTransport {
             return;
         }
         ctx.close();
+    }
+
+    /** A negotiated extension that tells the RSV check when its decoder goes in. */
+    private record Negotiated(WebSocketServerExtension extension, RsvFrameValidator validator) implements WebSocketServerExtension {
+        @Override
+        public int rsv() {
+            return extension.rsv();
+        }
+
+        @Override
+        public WebSocketExtensionEncoder newExtensionEncoder() {
+            return extension.newExtensionEncoder();
+        }
+
+        @Override
+        public WebSocketExtensionDecoder newExtensionDecoder() {
+            validator.deflateNegotiated(); // Netty asks for the decoder once the 101 answer is written
+            return extension.newExtensionDecoder();
+        }
+
+        @Override
+        public WebSocketExtensionData newReponseData() {
+            return extension.newReponseData();
+        }
     }
 
     /** The endpoint for a session this node cannot serve: closes with {@code code} once open. */
