@@ -55,12 +55,12 @@ export function renderItem(item, view) {
 const STATUS_MARK = { join: '→', part: '←', quit: '←', kick: '✕', ban: '✕', nick: '↔', mode: '⚙', topic: '✎' };
 const statusMark = ev => STATUS_MARK[ev] || '•';
 
-/** A line from the page: a string, a topic, or {key, args} whose {nick: …} args become nicks. */
+/** A line from the page: a string, a topic, or {key, args} whose {nick: …} args become nicks and {key, args} args nested lines. */
 export function infoText(item, view) {
   if (item.topic) return topicLine(item.topic, view);
   if (typeof item.text === 'string') return item.text;
   const args = {};
-  for (const [k, v] of Object.entries(item.text.args || {})) args[k] = v && typeof v === 'object' ? nickEl(v.nick) : v;
+  for (const [k, v] of Object.entries(item.text.args || {})) args[k] = v && typeof v === 'object' ? (v.key ? infoText({ text: v }, view) : nickEl(v.nick)) : v;
   return tNodes(item.text.key, args);
 }
 

@@ -150,7 +150,8 @@ test('a disconnection without retry offers to reconnect; the network\'s channels
   ok(!net.find('#c').joined, 'left');
   const last = net.server.items[net.server.items.length - 1];
   ok(last.action && typeof last.action.run === 'function', 'a reconnect action');
-  eq(last.text, { key: 'network.disconnected', args: { reason: 'gone', seconds: 0 } }, 'said with the reason as a value (rendered isolated)');
+  eq(last.text, { key: 'network.disconnected', args: { reason: { key: 'disconnect.serverSaid', args: { reason: 'Disconnected', text: 'gone' } }, seconds: 0 } },
+    'said with the network\'s words as a value (rendered isolated)');
 });
 
 test('a problem is shown where it belongs', () => {
@@ -168,4 +169,30 @@ test('an event for no network and unknown events change nothing', () => {
   handleEvent(p.app, { network: 'irc', type: 'something-new' }, p.ui);
   handleEvent(p.app, null, p.ui);
   eq(p.calls.map(c => c[0]), ['problemWithoutNetwork']);
+});
+
+test('disconnected says why in the catalogue\'s words from its code, never raw text alone', () => {
+  const p = page();
+  p.on({ type: 'connected', nick: 'me', casemapping: 'rfc1459' });
+  p.on({ type: 'disconnected', code: 'connection-lost', reason: '', retryIn: 2000 });
+  const net = p.net();
+  eq(net.status, 'reconnecting');
+  const last = net.server.items[net.server.items.length - 1];
+  const said = JSON.stringify(last);
+  ok(said.includes('The connection to the network was lost') || said.includes('disconnect.connection-lost'), said);
+  p.on({ type: 'disconnected', code: 'no-such-code', reason: 'Closing Link', retryIn: 0 });
+  const end = JSON.stringify(net.server.items[net.server.items.length - 1]);
+  ok(end.includes('Closing Link'), end);
+  ok(!end.includes('no-such-code'), 'an unknown code falls back to the catalogue\'s "other": ' + end);
+});
+
+test('an XMPP account\'s own address counts as the person in one-to-one chats', () => {
+  const p = page();
+  const on = e => p.on({ network: 'xmpp', ...e });
+  on({ type: 'connected', nick: 'Alice', address: 'alice@example', casemapping: 'none' });
+  const net = p.app.networks.get('xmpp');
+  eq([net.nick, net.address], ['Alice', 'alice@example']);
+  on({ type: 'message', conversation: 'bob@example', from: 'alice@example', text: 'from another device', kind: 'message' });
+  const c = [...net.convs.values()].find(x => x.name === 'bob@example');
+  ok(c && c.items.some(i => i.t === 'msg' && i.self), 'own line is marked self');
 });
