@@ -137,6 +137,9 @@ public final class HistoryStore implements AutoCloseable {
             c.addDataSourceProperty("journal_mode", "WAL"); // readers never wait for the writer
             c.addDataSourceProperty("synchronous", "NORMAL"); // durable at each WAL checkpoint
             c.addDataSourceProperty("busy_timeout", "5000");
+            // 32 MiB of page cache per connection (SQLite's default is 2 MiB): the writer's index
+            // pages stay in memory, and so do a busy channel's newest lines for the readers.
+            c.addDataSourceProperty("cache_size", "-32768");
         } else {
             c.setJdbcUrl(s.location());
             c.setUsername(s.user());
@@ -146,6 +149,8 @@ public final class HistoryStore implements AutoCloseable {
             c.addDataSourceProperty("connectTimeout", "2");
             c.addDataSourceProperty("socketTimeout", "60");
             c.addDataSourceProperty("tcpKeepAlive", "true");
+            // Plan each search for its words: a generic plan cannot know a word's frequency.
+            c.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
         }
         return c;
     }
@@ -224,20 +229,27 @@ public final class HistoryStore implements AutoCloseable {
         }
         List<String> channels = scope.sortedChannels();
         String sql = dialect.search(channels.size(), account);
+        String query = dialect.ftsQuery(words);
+        long before = cursor == null ? Long.MAX_VALUE : cursor.id();
         List<StoredLine> rows = run(() -> {
             try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-                int i = 1;
-                s.setString(i++, dialect.ftsQuery(words));
-                s.setLong(i++, cursor == null ? Long.MAX_VALUE : cursor.id());
-                s.setString(i++, scope.network());
-                for (String ch : channels) {
-                    s.setString(i++, ch);
+                if (!dialect.searchesByWindow()) {
+                    return searchRows(s, query, before, -1, scope, channels, account, limit + 1);
                 }
-                if (account) {
-                    s.setString(i++, scope.account());
+                long hi = before;
+                if (hi == Long.MAX_VALUE) {
+                    try (PreparedStatement m = c.prepareStatement(Dialect.MAX_ID); ResultSet r = m.executeQuery()) {
+                        r.next();
+                        hi = r.getLong(1) + 1;
+                    }
                 }
-                s.setInt(i, limit + 1);
-                return rows(s);
+                List<StoredLine> found = new ArrayList<>();
+                for (long width = 50_000; found.size() <= limit && hi > 0; width *= 8) {
+                    long lo = Math.max(0, hi - width);
+                    found.addAll(searchRows(s, query, hi, lo, scope, channels, account, limit + 1 - found.size()));
+                    hi = lo;
+                }
+                return found;
             }
         });
         boolean more = rows.size() > limit;
@@ -342,6 +354,25 @@ public final class HistoryStore implements AutoCloseable {
         }
         reads.shutdownNow();
         pool.close();
+    }
+
+    private static List<StoredLine> searchRows(PreparedStatement s, String query, long below, long atLeast,
+            SearchScope scope, List<String> channels, boolean account, int limit) throws SQLException {
+        int i = 1;
+        s.setString(i++, query);
+        s.setLong(i++, below);
+        if (atLeast >= 0) {
+            s.setLong(i++, atLeast);
+        }
+        s.setString(i++, scope.network());
+        for (String ch : channels) {
+            s.setString(i++, ch);
+        }
+        if (account) {
+            s.setString(i++, scope.account());
+        }
+        s.setInt(i, limit);
+        return rows(s);
     }
 
     private Page readBackward(String sql, Conversation c, Cursor cursor, int limit) {
