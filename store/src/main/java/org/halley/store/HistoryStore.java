@@ -69,6 +69,8 @@ public final class HistoryStore implements AutoCloseable {
     private final LineWriter writer;
     private final Thread writerThread;
     private final ThreadPoolExecutor reads;
+    /** PostgreSQL's first search window, in ids (see {@link Dialect#searchesByWindow()}); tests make it small. */
+    volatile long searchWindow = 50_000;
 
     private HistoryStore(StoreSettings settings, Clock clock) {
         this.settings = settings;
@@ -244,7 +246,7 @@ public final class HistoryStore implements AutoCloseable {
                     }
                 }
                 List<StoredLine> found = new ArrayList<>();
-                for (long width = 50_000; found.size() <= limit && hi > 0; width *= 8) {
+                for (long width = searchWindow; found.size() <= limit && hi > 0; width *= 8) {
                     long lo = Math.max(0, hi - width);
                     found.addAll(searchRows(s, query, hi, lo, scope, channels, account, limit + 1 - found.size()));
                     hi = lo;

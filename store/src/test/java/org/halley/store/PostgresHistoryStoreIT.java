@@ -52,6 +52,30 @@ class PostgresHistoryStoreIT extends HistoryStoreContract {
     }
 
     @Test
+    void searchByIdWindowsFindsWhatOneQueryWouldInTheSameOrder() throws Exception {
+        HistoryStore store = open();
+        List<LineRecord> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            lines.add(line(i % 2 == 0 ? PROJECT : OTHER, i, "ann", (i % 7 == 0 ? "kiwi " : "plum ") + i));
+        }
+        write(store, lines);
+        SearchScope scope = SearchScope.channels("libera", "#project");
+        List<String> whole = texts(store.search(scope, "kiwi", 50, null));
+
+        store.searchWindow = 3; // many windows, most of them empty
+        List<String> paged = new java.util.ArrayList<>();
+        Page p = store.search(scope, "kiwi", 2, null);
+        paged.addAll(texts(p));
+        while (p.older().isPresent()) {
+            p = store.search(scope, "kiwi", 2, p.older().get());
+            paged.addAll(texts(p));
+        }
+
+        assertThat(whole).containsExactly("kiwi 56", "kiwi 42", "kiwi 28", "kiwi 14", "kiwi 0");
+        assertThat(paged).isEqualTo(whole);
+    }
+
+    @Test
     void aRestartMidRecordingLosesNoLineAndDuplicatesNone() throws Exception {
         recordThrough(PostgresFixture::stop);
     }

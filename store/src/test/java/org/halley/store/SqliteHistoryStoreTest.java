@@ -42,17 +42,14 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
         assertThatThrownBy(() -> store.latest(PROJECT, 10)).isInstanceOf(HistoryUnavailableException.class)
                 .hasMessageContaining("history unavailable");
         assertThat(store.latestAsync(PROJECT, 10)).failsWithin(Duration.ofSeconds(10));
-        long start = System.nanoTime();
         int accepted = 0;
         for (int i = 0; i < 200; i++) {
             accepted += store.append(line(PROJECT, i, "ann", "waiting " + i)) ? 1 : 0;
         }
-        long took = System.nanoTime() - start;
 
         assertThat(accepted).isEqualTo(50);
         assertThat(store.dropped()).isEqualTo(150);
         assertThat(store.queued()).isEqualTo(50);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(took)).as("append never waits for the database").isLessThan(5_000);
     }
 
     @Test
