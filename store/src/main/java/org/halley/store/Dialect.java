@@ -25,7 +25,7 @@ enum Dialect {
         String search(int channels, boolean account) {
             return "SELECT " + COLUMNS_L + " FROM line l"
                     + " WHERE l.body_tsv @@ plainto_tsquery('simple', ?) AND l.id < ? AND l.id >= ? AND l.network = ? AND "
-                    + scope(channels, account) + " ORDER BY l.id DESC LIMIT ?";
+                    + scope(channels, account) + " ORDER BY l.id + 0 DESC LIMIT ?"; // + 0: see searchesByWindow
         }
 
         @Override
@@ -72,10 +72,14 @@ enum Dialect {
 
     /**
      * PostgreSQL's GIN index gives a word's matches in no order, so a common word would fetch and
-     * sort every matching row before the LIMIT. Searching the newest ids first, in windows that
-     * grow eightfold (50,000 ids, then 400,000, ...), stops as soon as a page is full: a common
-     * word is answered from the first window, a rare one costs a few cheap index lookups. SQLite's
-     * FTS5 walks a word's rows newest first by itself.
+     * sort every matching row before the LIMIT; and ordered by the primary key, the planner
+     * believes a LIMIT stops a backward scan early and then tests the tsvector of every row of a
+     * mid-frequency word's table (measured: 0.5 s for 50,000 rows). So search the newest ids first,
+     * in windows that grow eightfold (2,000 ids, then 16,000, ...), each planned as the GIN bitmap
+     * ANDed with the id range ({@code ORDER BY id + 0} hides the key's order from the planner),
+     * and stop as soon as a page is full: a common word is answered from the first small window,
+     * a rare one costs a few cheap index lookups. SQLite's FTS5 walks a word's rows newest first
+     * by itself.
      */
     boolean searchesByWindow() {
         return false;

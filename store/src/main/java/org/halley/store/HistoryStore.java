@@ -70,7 +70,7 @@ public final class HistoryStore implements AutoCloseable {
     private final Thread writerThread;
     private final ThreadPoolExecutor reads;
     /** PostgreSQL's first search window, in ids (see {@link Dialect#searchesByWindow()}); tests make it small. */
-    volatile long searchWindow = 50_000;
+    volatile long searchWindow = 2_000;
 
     private HistoryStore(StoreSettings settings, Clock clock) {
         this.settings = settings;

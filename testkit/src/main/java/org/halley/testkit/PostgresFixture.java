@@ -70,6 +70,8 @@ public final class PostgresFixture extends ServerProcess {
             run(asPostgres(List.of(BIN + "initdb", "-D", data.toString(), "-U", USER, "-A", "trust",
                     "-E", "UTF8", "--locale=C", "--no-sync")), dir);
             PostgresFixture f = new PostgresFixture(dir, data, Ports.free(), options);
+            // Killing runuser would leave postgres running: stop the server itself if the JVM ends first.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> f.pgCtl("immediate")));
             f.startProcess();
             f.awaitReady();
             return f;
