@@ -38,6 +38,7 @@ final class BrowserClient {
     volatile int closeCode = -1;
     volatile boolean ended;
     private WebSocket ws;
+    private volatile long heartbeatMillis = 25_000;
 
     BrowserClient(String base) {
         this(base, base);
@@ -56,6 +57,7 @@ final class BrowserClient {
             JsonNode n = JSON.readTree(r.body());
             session = n.get("session").asText();
             token = n.get("token").asText();
+            heartbeatMillis = n.path("heartbeat").asLong(25_000);
         }
         return r;
     }
@@ -104,6 +106,18 @@ final class BrowserClient {
                                 ended = true;
                             }
                         }).join();
+        // A client heartbeat every interval, as halley.js sends: the server ends a WebSocket that
+        // sent nothing for three (75 s by default), and a slow test would lose its events with it.
+        Thread.ofVirtual().name("browser-client-heartbeat").start(() -> {
+            while (!ended) {
+                try {
+                    Thread.sleep(heartbeatMillis);
+                    ws.sendText("{\"type\":\"hb\"}", true).join();
+                } catch (InterruptedException | RuntimeException e) {
+                    return; // closed
+                }
+            }
+        });
         return this;
     }
 

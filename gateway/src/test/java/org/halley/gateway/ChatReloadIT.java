@@ -20,11 +20,9 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.jid.parts.Resourcepart;
 import org.openqa.selenium.By;
@@ -39,7 +37,6 @@ import org.openqa.selenium.WindowType;
  * {@code tight} keeps 30, so a reload finds the buffer overflowed and the networks say again
  * where the person stands. Both linger 8 s.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatReloadIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final long LINGER_SECONDS = 8;
@@ -69,7 +66,7 @@ class ChatReloadIT {
         tightUrl = "http://127.0.0.1:" + port;
         tight = Gateway.start(config(port, tightUrl, 30));
         alice = RawIrcClient.connect(irc.port(), "alice");
-        for (String c : List.of("#ra", "#rb", "#rc", "#rd", "#ta", "#tb", "#tq")) {
+        for (String c : List.of("#ra", "#rb", "#rc", "#rd", "#re", "#rf", "#rg", "#ta", "#tb", "#tq")) { // ngircd lets her into 10 channels
             alice.join(c);
         }
         alice.send("TOPIC #ra :roomy topic");
@@ -116,6 +113,15 @@ class ChatReloadIT {
                 ProsodyFixture.MUC, xmpp.caFile()));
     }
 
+    /** A test that failed with the link cut must not leave it cut for the next. */
+    @AfterEach
+    void linkBack() {
+        if (page != null) {
+            page.cdp("Network.enable", java.util.Map.of());
+            page.cdp("Network.setBlockedURLs", java.util.Map.of("urls", List.of()));
+        }
+    }
+
     @AfterAll
     static void stop() throws Exception {
         Closing.all(browser, alice, xalice == null ? null : xalice::disconnect, roomy, tight, irc, xmpp);
@@ -142,7 +148,6 @@ class ChatReloadIT {
     }
 
     @Test
-    @Order(1)
     void reloadKeepsNickChannelsTopicAndNamesOnTheSameIrcConnection() {
         page.open(roomyUrl + "/?network=demo&channels=%23ra,%23rb&nick=rita&autoconnect=1");
         page.awaitConversation("#ra");
@@ -176,26 +181,30 @@ class ChatReloadIT {
     }
 
     @Test
-    @Order(2)
     void messagesSentWhileThePageWasAwayAreShownOnceWhenItIsBack() {
+        String url = roomyUrl + "/?network=demo&channels=%23re,%23rf&nick=rosa&autoconnect=1";
+        page.open(url);
+        page.awaitConversation("#re");
+        page.type("before the page went away");
+        alice.await(l -> l.startsWith(":rosa!") && l.endsWith("PRIVMSG #re :before the page went away"), WAIT);
+        page.awaitMessage("rosa", "before the page went away");
         int mark = alice.lines().size();
         page.driver().get("about:blank"); // a slow reload: the page is gone for a while
-        alice.say("#ra", "while the page was away");
-        alice.say("#rb", "in the other channel");
-        page.visit(roomyUrl + "/?network=demo&channels=%23ra,%23rb&nick=rita&autoconnect=1");
-        page.awaitConversation("#ra");
+        alice.say("#re", "while the page was away");
+        alice.say("#rf", "in the other channel");
+        page.visit(url);
+        page.awaitConversation("#re");
         page.awaitMessage("alice", "while the page was away");
         assertThat(linesContaining("while the page was away")).isEqualTo(1);
-        assertThat(linesContaining("after the reload")).isEqualTo(1);
-        page.select("#rb");
+        assertThat(linesContaining("before the page went away")).isEqualTo(1);
+        page.select("#rf");
         page.awaitMessage("alice", "in the other channel");
-        awaitMembers("alice", "rita");
-        assertThat(aliceSawFrom("rita", mark)).isEmpty();
+        awaitMembers("alice", "rosa");
+        assertThat(aliceSawFrom("rosa", mark)).isEmpty();
         page.assertNoErrors();
     }
 
     @Test
-    @Order(3)
     void closingTheTabEndsTheSessionAfterTheLingerTime() {
         String first = page.driver().getWindowHandle();
         page.driver().switchTo().newWindow(WindowType.TAB);
@@ -214,17 +223,19 @@ class ChatReloadIT {
     }
 
     @Test
-    @Order(4)
     void reloadAfterTheSessionEndedShowsTheConnectScreenFilledIn() {
+        page.open(roomyUrl + "/?network=demo&channels=%23rg,%23rh&nick=rhea&autoconnect=1");
+        page.awaitConversation("#rg");
+        awaitMembers("alice", "rhea");
         // The page loses its link (a phone in a pocket) for longer than the session lingers.
         page.cutLink();
-        alice.await(l -> l.startsWith(":rita!") && l.contains(" QUIT "), Duration.ofSeconds(LINGER_SECONDS + 20));
+        alice.await(l -> l.startsWith(":rhea!") && l.contains(" QUIT "), Duration.ofSeconds(LINGER_SECONDS + 20));
         page.driver().navigate().refresh(); // still cut off: the new page asks about its session once the link is back
         page.restoreLink();
         page.awaitVisible(By.id("connect-screen"));
         assertThat(page.el("chat-screen").isDisplayed()).isFalse();
-        assertThat(page.el("nick").getAttribute("value")).isEqualTo("rita");
-        assertThat(page.el("channels").getAttribute("value")).isEqualTo("#ra, #rb");
+        assertThat(page.el("nick").getAttribute("value")).isEqualTo("rhea");
+        assertThat(page.el("channels").getAttribute("value")).isEqualTo("#rg, #rh");
         assertThat(page.el("connect-error").getText()).isEqualTo("Your previous session has ended; connect again.");
         assertThat((Object) page.js("return sessionStorage.getItem('halley.session')")).as("forgotten").isNull();
         page.screenshot("reload-expired-phone", 390, 844);
@@ -232,7 +243,6 @@ class ChatReloadIT {
     }
 
     @Test
-    @Order(5)
     void reloadAfterTheBufferOverflowedShowsTheChannelsAsTheyAre() {
         page.open(tightUrl + "/?network=demo&channels=%23ta,%23tb&nick=tina&autoconnect=1");
         page.awaitConversation("#ta");
@@ -267,7 +277,6 @@ class ChatReloadIT {
     }
 
     @Test
-    @Order(6)
     void anXmppRoomSurvivesAReload() throws Exception {
         page.open(tightUrl + "/?network=guests&channels=reload&nick=gina&autoconnect=1");
         page.awaitConversation(ROOM);
@@ -294,7 +303,6 @@ class ChatReloadIT {
     }
 
     @Test
-    @Order(7)
     void quitEndsTheSessionAtOnceAndAReloadStartsAfresh() {
         page.open(tightUrl + "/?network=demo&channels=%23tq&nick=quinn");
         page.connect();
@@ -310,7 +318,6 @@ class ChatReloadIT {
     }
 
     @Test
-    @Order(8)
     void aDuplicatedTabTakesTheSessionOverAndTheFirstStopsOnEveryTransport() throws Exception {
         String first = page.driver().getWindowHandle();
         for (String transport : List.of("websocket", "sse", "long-polling", "iframe")) {
@@ -333,14 +340,21 @@ class ChatReloadIT {
                 page.driver().switchTo().window(first);
                 page.until(transport + ": the first tab says where the chat went",
                         () -> page.el("link-state").getText().equals("This chat is now open in another tab or window."));
-                Thread.sleep(3000); // and stays stopped: the two tabs do not take the session from each other in turn
-                assertThat(page.el("link-state").getText()).as(transport).isEqualTo("This chat is now open in another tab or window.");
-                assertThat((Object) page.js("return window.halleyClient.state.name")).isEqualTo("closed");
+                // And it stays stopped (the two tabs do not take the session from each other in turn):
+                // its client is closed, holds no connection and plans no retry, so nothing is left to
+                // wake it; the copy's message through the server below is the marker after which it is checked again.
+                assertThat((Object) page.js("const c = window.halleyClient; return [c.state.name, c.conn == null, c.state.retryAt].join(' ')"))
+                        .as(transport).isEqualTo("closed true 0");
                 page.assertNoErrors();
                 page.driver().switchTo().window(second);
-                assertThat(page.el("link-state").getText()).as(transport + ": the copy kept it").startsWith("Live");
                 page.type("the copy of " + transport + " speaks");
                 alice.await(l -> l.startsWith(":" + nick + "!") && l.endsWith("PRIVMSG #rd :the copy of " + transport + " speaks"), WAIT);
+                page.awaitMessage(nick, "the copy of " + transport + " speaks");
+                assertThat(page.el("link-state").getText()).as(transport + ": the copy kept it").startsWith("Live");
+                page.driver().switchTo().window(first);
+                assertThat(page.el("link-state").getText()).as(transport).isEqualTo("This chat is now open in another tab or window.");
+                assertThat((Object) page.js("return window.halleyClient.state.name")).isEqualTo("closed");
+                page.driver().switchTo().window(second);
                 assertThat(aliceSawFrom(nick, mark)).as("the same IRC connection: no QUIT, no JOIN")
                         .allMatch(l -> l.contains(" PRIVMSG #rd :"));
                 assertThat(roomy.push().counters().snapshot().sessionsOpened()).as("no new session").isEqualTo(sessions);

@@ -317,7 +317,9 @@ class ClusterIT {
                 }
             }
         });
-        Thread.sleep(1000);
+        for (PushProbe probe : probes.values()) { // the stream runs before the kill: each probe has had some
+            await().atMost(WAIT).until(() -> probe.seqs.size() >= 3);
+        }
 
         long t0 = System.nanoTime();
         cluster.node(killed).kill(); // SIGKILL: no goodbye to anyone
@@ -332,10 +334,23 @@ class ClusterIT {
         System.out.println("cluster: killed " + killed + "; back in " + CHANNEL + " with their nick after (ms) " + backAfterMillis);
         assertThat(backAfterMillis.values()).allMatch(ms -> ms < 20_000);
 
-        Thread.sleep(2000); // time for anything wrong to show
         sender.interrupt();
         sender.join();
-        Thread.sleep(500);
+        // Markers instead of a pause: a last event to each surviving probe (events arrive in order,
+        // so once it is there every earlier one is), and a message through the channel to every
+        // page (so each page's link has carried an event sent after the moved ones were back).
+        for (Map.Entry<String, PushProbe> e : probes.entrySet()) {
+            if (!e.getKey().equals(killed)) {
+                PushProbe probe = e.getValue();
+                push.sendToSession(probe.session, "{\"marker\":1}").join();
+                await().atMost(WAIT).until(() -> !probe.events.isEmpty() && probe.events.getLast().has("marker"));
+                accepted.get(e.getKey()).incrementAndGet();
+            }
+        }
+        watcher.say(CHANNEL, "after the crash");
+        for (Person p : people) {
+            p.page().awaitMessage("watcher", "after the crash");
+        }
         for (Person p : stayed) {
             assertThat(p.session()).as("%s keeps the session", p.nick()).isEqualTo(before.get(p.nick()));
             assertThat(p.watched("resets")).as("%s was never reset", p.nick()).isEmpty();
@@ -370,9 +385,7 @@ class ClusterIT {
         }
         assertThat(misdirected).isGreaterThanOrEqualTo(moved.size() + 1);
 
-        watcher.say(CHANNEL, "after the crash");
         for (Person p : people) {
-            p.page().awaitMessage("watcher", "after the crash");
             p.page().type(p.nick() + " still here");
             watcher.await(l -> l.startsWith(":" + p.nick() + "!") && l.endsWith(":" + p.nick() + " still here"), WAIT);
             p.page().assertNoErrors();

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.halley.testkit.NgircdFixture;
 import org.halley.testkit.ProsodyFixture;
 import org.halley.testkit.RawIrcClient;
+import org.halley.testkit.Waiting;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,8 +87,9 @@ class LogsIT {
                 alice.say("webby", "PRIVATE-SECRET-TEXT");
                 alice.send("TOPIC #halley :TOPIC-SECRET-TEXT");
                 await().atMost(WAIT).until(() -> b.events().stream().anyMatch(e -> e.path("text").asText().equals("PRIVATE-SECRET-TEXT")));
-                await().atMost(WAIT).until(() -> b.events().stream().anyMatch(e -> e.path("type").asText().equals("joined")
-                        && e.path("network").asText().equals("jabber")));
+                Waiting.until("the XMPP account's room joined", WAIT, () -> b.events().stream().anyMatch(e -> e.path("type").asText()
+                        .equals("joined") && e.path("network").asText().equals("jabber")), () -> "events: " + b.events() + "\nHalley's log:\n"
+                        + halley.log() + "\nProsody's log:\n" + xmpp.logTail(60));
                 b.op("{\"op\":\"say\",\"network\":\"jabber\",\"target\":\"" + ROOM + "\",\"text\":\"XMPP-ROOM-SECRET-TEXT\"}");
                 await().atMost(WAIT).until(() -> b.events().stream().anyMatch(e -> e.path("text").asText().equals("XMPP-ROOM-SECRET-TEXT")));
                 HttpResponse<String> pushed = b.http.send(HttpRequest.newBuilder(URI.create(halley.base + "/push/api/sessions/"

@@ -17,12 +17,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.halley.testkit.NginxFixture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * deploy/nginx in front of three nodes (in-process, so their counters can be read): sessions
@@ -30,31 +27,30 @@ import org.junit.jupiter.api.TestMethodOrder;
  * node that is gone sends its sessions' browsers to a live node that tells them (421, 4421), and a
  * draining node's 503 for a new session is retried on another.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NginxClusterIT {
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private static ProxiedNodes cluster;
-    private static Map<String, Gateway> nodes;
-    private static String url;
+    // Each test has its own nodes and proxy (one takes a node away and drains another).
+    private ProxiedNodes cluster;
+    private Map<String, Gateway> nodes;
+    private String url;
 
-    @BeforeAll
-    static void start() throws Exception {
+    @BeforeEach
+    void start() throws Exception {
         cluster = new ProxiedNodes();
         nodes = cluster.nodes;
         url = cluster.url;
         cluster.proxy(NginxFixture.startHttp(cluster.port, dir -> DeployFiles.nginx(dir, cluster.port, 0, DeployFiles.ports(nodes), null, null)));
     }
 
-    @AfterAll
-    static void stop() throws Exception {
+    @AfterEach
+    void stop() throws Exception {
         if (cluster != null) {
             cluster.close();
         }
     }
 
     @Test
-    @Order(1)
     void sessionsSpreadAndEveryTransportReachesTheSessionsNode() throws Exception {
         List<PushProbe> held = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -85,7 +81,6 @@ class NginxClusterIT {
     }
 
     @Test
-    @Order(2)
     void thePushApiIsNotPublic() throws Exception {
         HttpResponse<String> r = http.send(request("/push/api/sessions").header("Authorization", "Bearer " + HalleyCluster.API_SECRET)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"alice\"}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -93,7 +88,6 @@ class NginxClusterIT {
     }
 
     @Test
-    @Order(3)
     void aNodeThatIsGoneSendsItsBrowsersToALiveNodeThatTellsThem() throws Exception {
         PushProbe probe = PushProbe.create(http, url);
         while (!probe.node().equals("n2")) {
@@ -124,12 +118,12 @@ class NginxClusterIT {
         }
     }
 
-    private static HttpRequest.Builder request(String path) {
+    private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(url + path)).header("Origin", url).timeout(Duration.ofSeconds(10));
     }
 
     /** The line of a streamed response that carries the hello; then the stream is dropped. */
-    private static String hello(String path) throws Exception {
+    private String hello(String path) throws Exception {
         HttpResponse<InputStream> r = http.send(request(path).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).as(path).isEqualTo(200);
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {

@@ -19,11 +19,10 @@ import org.halley.testkit.PrometheusText;
 import org.halley.testkit.ProsodyFixture;
 import org.halley.testkit.RawIrcClient;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * events happen; the admin endpoint's authentication, session listing and ending; a config reload
  * that applies, and one with mistakes that changes nothing.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperationsIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String ADMIN = "admin-secret-0123456789";
@@ -80,17 +78,28 @@ class OperationsIT {
     }
 
     @BeforeAll
-    static void start() throws Exception {
+    static void startServers() {
         irc = NgircdFixture.start(NgircdFixture.Options.DEFAULTS.withoutPenalties());
         xmpp = ProsodyFixture.start();
+    }
+
+    /** Each test has a Halley of its own (one reloads its config; others count from zero). */
+    @BeforeEach
+    void start() throws Exception {
         file = Files.writeString(dir.resolve("halley.yaml"), yaml("sessions-per-ip: 50", "\"#halley\"", ""));
         gateway = Gateway.start(ConfigLoader.load(file), file);
         base = "http://127.0.0.1:" + gateway.port();
     }
 
+    @AfterEach
+    void stop() throws Exception {
+        Closing.all(gateway);
+        gateway = null;
+    }
+
     @AfterAll
-    static void stop() throws Exception {
-        Closing.all(gateway, xmpp, irc);
+    static void stopServers() throws Exception {
+        Closing.all(xmpp, irc);
     }
 
     static HttpResponse<String> request(String method, String path, Map<String, String> headers) throws Exception {
@@ -111,7 +120,6 @@ class OperationsIT {
     }
 
     @Test
-    @Order(1)
     void metricsMoveAsSessionsAndEventsHappen() throws Exception {
         await().atMost(WAIT).until(() -> scrape().value("halley_ready") == 1);
         PrometheusText.Exposition before = scrape();
@@ -193,7 +201,6 @@ class OperationsIT {
     }
 
     @Test
-    @Order(2)
     void theAdminEndpointWantsItsSecretAndNoBrowser() throws Exception {
         HttpResponse<String> none = request("GET", "/admin/sessions", Map.of());
         assertThat(none.statusCode()).isEqualTo(401);
@@ -212,7 +219,6 @@ class OperationsIT {
     }
 
     @Test
-    @Order(3)
     void aReloadAppliesWhatItCanWithoutDroppingAnyoneAndABadOneChangesNothing() throws Exception {
         try (RawIrcClient alice = RawIrcClient.connect(irc.port(), "alice2")) {
             alice.join("#halley");
@@ -264,7 +270,6 @@ class OperationsIT {
     }
 
     @Test
-    @Order(4)
     void everyMetricIsDocumentedAndTheDashboardAsksOnlyForMetricsThatExist() throws Exception {
         PrometheusText.Exposition m = scrape();
         Path root = Path.of(System.getProperty("user.dir")).getParent(); // the gateway module's parent
@@ -278,7 +283,7 @@ class OperationsIT {
         java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\b((?:halley|jvm|process)_[a-z_]+)\\b").matcher(dashboard);
         java.util.Set<String> exposed = new java.util.HashSet<>();
         m.families().values().forEach(f -> f.samples().forEach(x -> exposed.add(x.name())));
-        exposed.add("halley_push_api_requests_total"); // only once the API has been called (it has, in test 1)
+        exposed.add("halley_push_api_requests_total"); // only once the API has been called
         int asked = 0;
         while (names.find()) {
             assertThat(exposed).as("the dashboard's " + names.group(1) + " is in the scrape").contains(names.group(1));

@@ -1,6 +1,7 @@
 package org.halley.bridges.xmpp;
 
 import java.util.List;
+import org.jivesoftware.smack.Smack;
 import org.jivesoftware.smack.SmackConfiguration;
 import org.jivesoftware.smack.xml.SmackXmlParser;
 
@@ -15,6 +16,9 @@ import org.jivesoftware.smack.xml.SmackXmlParser;
  * connections that log in with an account ({@link XmppConnection}); rooms are handled by {@link
  * StanzaMapper}, not Smack's {@code MultiUserChat}, whose listeners would run on Smack's thread
  * pool with the reader waiting for them.
+ *
+ * <p>Smack's own one-time initialisation runs here too, when the first bridge is built, not in
+ * the first person's login.
  */
 final class SmackSetup {
     private static final List<String> DISABLED = List.of(
@@ -53,6 +57,14 @@ final class SmackSetup {
         SmackConfiguration.addDisabledSmackClasses(DISABLED.toArray(String[]::new));
         SmackXmlParser.setXmlPullParserFactory(new SafeXmlParserFactory());
         SmackConfiguration.setDefaultReplyTimeout(15_000);
+        // Smack initialises itself once per process, in a class initialiser, the first time a
+        // connection configuration is built: it parses its config files and loads and instantiates
+        // hundreds of providers. Left to that moment, the first person to log in after a start
+        // paid it inside their login, on their connection's virtual thread (pinned to its carrier
+        // while the class initialiser runs, and every other thread needing Smack waiting for it):
+        // over ten seconds on a busy two-core machine (LogsIT's thread dumps). Done here, it runs
+        // once on the thread that builds the first XMPP bridge, before Halley says it is ready.
+        Smack.ensureInitialized();
     }
 
     private SmackSetup() {}
