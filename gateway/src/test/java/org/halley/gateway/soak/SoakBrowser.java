@@ -258,6 +258,13 @@ final class SoakBrowser {
         if (stopped || session == null) {
             return;
         }
+        if (conn != null) {
+            // A new session while the old one's connection still stands (its POST found the session
+            // gone): the old connection ends, as a page ends its transport before it starts anew.
+            SoakConnection old = conn;
+            conn = null;
+            old.abort();
+        }
         connections++;
         transportsUsed.add(transport);
         conn = new SoakConnection(this, transport, soak.lb, soak.url);
@@ -516,6 +523,7 @@ final class SoakBrowser {
             case "hb" -> {
                 // nothing
             }
+            case "replaced" -> soak.failure(this + ": replaced: a second connection took this browser's session over");
             default -> soak.failure(this + ": unknown server message " + json);
         }
     }

@@ -52,6 +52,11 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
     private final String origin;
     private final StringBuilder lines = new StringBuilder();
     private volatile Channel channel;
+    // The session this connection belongs to, for all its requests: a connection never follows
+    // the browser to a newer session (it would take that session over from the browser's new
+    // connection, and the two would replace each other for ever).
+    private volatile String session;
+    private volatile String token;
     private int endCode;
     private boolean firstPoll = true;
     private boolean ended;
@@ -68,6 +73,8 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
 
     void open(EventLoopGroup group, String source, String session, String token, long last) {
         SoakConnection self = this;
+        this.session = session;
+        this.token = token;
         String uri = transport.uri(session, token, last, true);
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -131,7 +138,7 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (transport != SoakTransport.WEBSOCKET) {
-            ctx.writeAndFlush(get(transport.uri(browser.sessionId(), browser.token(), browser.last(), true)));
+            ctx.writeAndFlush(get(transport.uri(session, token, browser.last(), true)));
         }
         ctx.fireChannelActive();
     }
@@ -183,7 +190,7 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
                 }
                 firstPoll = false;
                 if (!aborted && ctx.channel().isActive()) {
-                    ctx.writeAndFlush(get(transport.uri(browser.sessionId(), browser.token(), browser.last(), false)));
+                    ctx.writeAndFlush(get(transport.uri(session, token, browser.last(), false)));
                 }
             } else if (msg instanceof HttpResponse r && r.status().code() != 200) {
                 endCode = r.status().code();
