@@ -248,7 +248,11 @@ class IrcInspircdIT {
             ChatEvent.Disconnected d = events.await(ChatEvent.Disconnected.class, x -> true);
             assertThat(d.retryInMillis()).isZero();
             assertThat(d.code()).isEqualTo("banned");
-            assertThat(d.reason()).containsIgnoringCase("K-Lined");
+            // The network's own words: InspIRCd sends 465 ("You're banned!") and then ERROR ("... K-Lined ...");
+            // which of the two is read before the server closes the socket depends on timing (a
+            // loaded machine read only the 465). Either is the network's; never an exception's.
+            assertThat(d.reason()).matches(r -> r.toLowerCase(java.util.Locale.ROOT).contains("k-lined")
+                    || r.toLowerCase(java.util.Locale.ROOT).contains("banned"), "InspIRCd's own words for the ban");
             assertThat(own.stats().bans()).isEqualTo(1);
             assertThat(own.stats().connectInterval()).isGreaterThanOrEqualTo(IrcAdmission.SLOWDOWN_AT_LEAST);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> own.connections() == 0
