@@ -52,7 +52,7 @@ class XmppArgsTest {
     }
 
     @Test
-    void aNicknameTooLongForXmppIsRefusedInOurWordsNotTheLibrarys() {
+    void aNicknameTooLongForXmppIsRefusedInOurWordsNotTheLibrarys() throws Exception {
         // 300 characters fit a generous limit, but 1,200 UTF-8 bytes do not fit a JID's resource.
         String nick = "\uD83D\uDE00".repeat(300);
         assertThatThrownBy(() -> XmppArgs.nick("nick", nick, 1000))
