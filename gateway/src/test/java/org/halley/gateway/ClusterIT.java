@@ -21,29 +21,27 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.halley.push.client.HalleyPushClient;
 import org.halley.testkit.BrowserFixture;
+import org.halley.testkit.Closing;
 import org.halley.testkit.HaproxyFixture;
 import org.halley.testkit.NgircdFixture;
 import org.halley.testkit.PrometheusText;
 import org.halley.testkit.RawIrcClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The share-nothing cluster as deploy/ ships it, with real parts only: ngircd, three Halley
  * processes (the real jar) and HAProxy running deploy/haproxy/haproxy.cfg; three people in
  * headless Chromium on the chat page (over WebSocket, XHR streaming and long polling), a plain IRC
  * client in their channel, protocol-level WebSocket sessions, and an application pushing with
- * {@link HalleyPushClient}. The tests run in order, as one story: sessions spread and stay on
- * their node; pushes to users find their node; a node is killed and only its people move, within
- * seconds; it comes back and takes new sessions; a node is drained with SIGTERM: it goes not
- * ready, HAProxy sends new sessions elsewhere, and its people move without an error on their
- * page. Every node's /metrics is scraped and parsed along the way.
+ * {@link HalleyPushClient}: sessions spread and stay on their node; pushes to users find their
+ * node; a node is killed and only its people move, within seconds; a node comes back and takes
+ * new sessions; a node is drained with SIGTERM: it goes not ready, HAProxy sends new sessions
+ * elsewhere, and its people move without an error on their page. Every node's /metrics is scraped
+ * and parsed along the way. Each test has a cluster of its own (about a minute to start on a
+ * loaded machine), since three of them kill, restart or drain a node: any order works.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String CHANNEL = "#cluster";
@@ -54,12 +52,12 @@ class ClusterIT {
     private static HalleyCluster cluster;
     private static RawIrcClient watcher;
     private static HalleyPushClient push;
+    /** The test's people, if it has them ({@link #arrive()}). */
     private static final List<Person> people = new ArrayList<>();
-    /** One protocol-level WebSocket session on each node, held through the whole story. */
+    /** One protocol-level WebSocket session on each node, held through the test. */
     private static final Map<String, PushProbe> probes = new TreeMap<>();
     /** Sessions made while looking for a probe on each node, then left to linger. */
     private static final List<String> strays = new ArrayList<>();
-    private static String killed;
     /** Longer than HAProxy's check interval times its fall count (2 s x 2), with a margin for a loaded machine. */
     private static final Duration DRAIN_DELAY = Duration.ofSeconds(8);
 
@@ -100,8 +98,8 @@ class ClusterIT {
         }
     }
 
-    @BeforeAll
-    static void start() throws Exception {
+    @BeforeEach
+    void start() throws Exception {
         irc = NgircdFixture.start(NgircdFixture.Options.DEFAULTS.withoutPenalties());
         cluster = new HalleyCluster("""
                   - name: demo
@@ -120,7 +118,17 @@ class ClusterIT {
                 .node("n3", URI.create(cluster.nodeUrl("n3")))
                 .secret(HalleyCluster.API_SECRET)
                 .build();
-        // One after another, as people arrive: each lands on the node with the fewest connections.
+        while (probes.size() < HalleyCluster.NODES.size()) {
+            PushProbe probe = PushProbe.create(http, cluster.url);
+            if (probes.putIfAbsent(probe.node(), probe) != null) {
+                probe.abort();
+                strays.add(probe.session);
+            }
+        }
+    }
+
+    /** Three people arrive in Chromium, one after another: each lands on the node with the fewest connections. */
+    private static void arrive() {
         String[][] who = {{"ann", "websocket"}, {"bob", "xhr-streaming"}, {"cyd", "long-polling"}};
         for (String[] w : who) {
             BrowserFixture browser = BrowserFixture.start();
@@ -133,35 +141,24 @@ class ClusterIT {
             watcher.await(l -> l.startsWith(":" + p.nick() + "!") && l.contains(" JOIN "), WAIT);
             p.watch();
         }
-        while (probes.size() < HalleyCluster.NODES.size()) {
-            PushProbe probe = PushProbe.create(http, cluster.url);
-            if (probes.putIfAbsent(probe.node(), probe) != null) {
-                probe.abort();
-                strays.add(probe.session);
-            }
-        }
     }
 
-    @AfterAll
-    static void stop() {
-        for (Person p : people) {
-            p.browser().close();
-        }
+    @AfterEach
+    void stop() throws Exception {
+        people.forEach(p -> p.browser().close());
         probes.values().forEach(PushProbe::abort);
-        if (watcher != null) {
-            watcher.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (irc != null) {
-            irc.close();
-        }
+        Closing.all(watcher, cluster, irc);
+        people.clear();
+        probes.clear();
+        strays.clear();
+        watcher = null;
+        cluster = null;
+        irc = null;
     }
 
     @Test
-    @Order(1)
     void sessionsSpreadOverTheNodesAndEveryRequestReachesItsNode() throws Exception {
+        arrive();
         Map<String, List<String>> byNode = people.stream().collect(Collectors.groupingBy(Person::node,
                 Collectors.mapping(Person::nick, Collectors.toList())));
         System.out.println("cluster: people by node " + byNode);
@@ -221,7 +218,6 @@ class ClusterIT {
     }
 
     @Test
-    @Order(2)
     void aPushToAUserIsDeliveredWhicheverNodeTheApplicationAsks() throws Exception {
         HalleyPushClient stale = HalleyPushClient.builder()
                 .node("n3", URI.create(cluster.nodeUrl("n3")))
@@ -264,7 +260,13 @@ class ClusterIT {
         // A real browser with a prebound session: the page of a logged-in user, through HAProxy.
         String user = HalleyCluster.userOn("n2", "browser-");
         HalleyPushClient.Prebound bound = push.prebind(user).join();
-        ChatPage page = people.get(0).page();
+        try (BrowserFixture browser = BrowserFixture.start()) {
+            pushToAPreboundPage(new ChatPage(browser), user, bound);
+        }
+    }
+
+    private static void pushToAPreboundPage(ChatPage page, String user, HalleyPushClient.Prebound bound) {
+        page.visit(cluster.url + "/");
         Object live = page.driver().executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
                 const session = {session: arguments[0], token: arguments[1], heartbeat: arguments[2]};
@@ -282,12 +284,12 @@ class ClusterIT {
     }
 
     @Test
-    @Order(3)
     void aKilledNodeMovesOnlyItsOwnPeopleAndTheyAreBackWithinSeconds() throws Exception {
+        arrive();
         // Kill the node of the person on XHR streaming, unless everyone shares it.
         Map<String, String> before = new HashMap<>();
         people.forEach(p -> before.put(p.nick(), p.session()));
-        killed = people.get(1).node();
+        String killed = people.get(1).node();
         if (people.stream().allMatch(p -> p.node().equals(killed))) {
             throw new AssertionError("everyone is on " + killed + ": no one would be left to watch");
         }
@@ -393,8 +395,10 @@ class ClusterIT {
     }
 
     @Test
-    @Order(4)
     void aRestartedNodeIsTakenBackAndGetsNewSessions() throws Exception {
+        String killed = "n2";
+        cluster.node(killed).kill();
+        cluster.awaitState(killed, 0);
         cluster.node(killed).startAgain();
         cluster.awaitState(killed, 2);
         PushProbe probe = null;
@@ -413,8 +417,8 @@ class ClusterIT {
     }
 
     @Test
-    @Order(5)
     void aDrainedNodeGoesNotReadyAndMovesItsPeopleWithoutAnErrorOnTheirPage() throws Exception {
+        arrive();
         // The node of the person on long polling: the transport most likely to be between two
         // requests when the node sends everyone away.
         String drained = people.get(2).node();

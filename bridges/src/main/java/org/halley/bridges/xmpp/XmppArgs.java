@@ -22,6 +22,8 @@ public final class XmppArgs {
     public static final int MAX_TEXT_BYTES = 16 * 1024;
     static final int MAX_REASON_BYTES = 1024;
     static final int MAX_PASSWORD_CHARS = 1024;
+    /** The most a JID's resource part (a room nickname) may have, in UTF-8 bytes (RFC 7622 §3.4). */
+    static final int MAX_RESOURCE_BYTES = 1023;
 
     private XmppArgs() {}
 
@@ -91,10 +93,14 @@ public final class XmppArgs {
             throw new CommandRejectedException(field, "may not start or end with spaces");
         }
         noControls(field, nick);
+        if (nick.getBytes(StandardCharsets.UTF_8).length > MAX_RESOURCE_BYTES) {
+            throw new CommandRejectedException(field, "is longer than " + MAX_RESOURCE_BYTES + " bytes");
+        }
         try {
             return Resourcepart.from(nick);
         } catch (XmppStringprepException e) {
-            throw new CommandRejectedException(field, "is not a valid nickname (" + e.getMessage() + ")");
+            // jxmpp's own text names its classes and internals; the person gets ours.
+            throw new CommandRejectedException(field, "is not a valid nickname (it has a character XMPP does not allow in names)");
         }
     }
 

@@ -52,6 +52,20 @@ class XmppArgsTest {
     }
 
     @Test
+    void aNicknameTooLongForXmppIsRefusedInOurWordsNotTheLibrarys() throws Exception {
+        // 300 characters fit a generous limit, but 1,200 UTF-8 bytes do not fit a JID's resource.
+        String nick = "\uD83D\uDE00".repeat(300);
+        assertThatThrownBy(() -> XmppArgs.nick("nick", nick, 1000))
+                .isInstanceOfSatisfying(CommandRejectedException.class, e -> {
+                    assertThat(e.field()).isEqualTo("nick");
+                    assertThat(e.reason()).isEqualTo("is longer than 1023 bytes")
+                            .doesNotContainIgnoringCase("exception").doesNotContainIgnoringCase("jxmpp")
+                            .doesNotContainIgnoringCase("stringprep").doesNotContain("org.", "java.");
+                });
+        assertThat(XmppArgs.nick("nick", "\uD83D\uDE00".repeat(255), 1000).toString()).hasSize(510); // 1,020 bytes: fits
+    }
+
+    @Test
     void addressesAreBareJidsOrOccupants() throws Exception {
         assertThat(XmppArgs.jid("who", "Bob@Example.org").toString()).isEqualTo("bob@example.org");
         assertThat(XmppArgs.target("target", "lobby@conference.example.org/Anna Maria").toString())
