@@ -64,6 +64,9 @@ public final class HaproxyFixture extends ServerProcess {
             HaproxyFixture f = new HaproxyFixture(dir, haproxy, config.toAbsolutePath(), port, Map.copyOf(all));
             f.startProcess();
             Ports.awaitListening(port, Duration.ofSeconds(10), f.process(), "haproxy (" + f.log() + ")");
+            // HAProxy may listen on its port before its admin socket answers (seen beside a CPU
+            // burner): tests that ask it for server states start only once it does.
+            Waiting.until("haproxy's admin socket", Duration.ofSeconds(10), f::adminAnswers, () -> "haproxy (" + f.log() + ")");
             return f;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -78,6 +81,18 @@ public final class HaproxyFixture extends ServerProcess {
     /** The public port (HALLEY_BIND). */
     public int port() {
         return port;
+    }
+
+    private boolean adminAnswers() {
+        if (!Files.exists(dir.resolve("admin.sock"))) {
+            return false;
+        }
+        try {
+            command("show info");
+            return true;
+        } catch (UncheckedIOException e) {
+            return false;
+        }
     }
 
     /** Sends a runtime command to the admin socket and returns HAProxy's answer. */
