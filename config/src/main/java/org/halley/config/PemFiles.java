@@ -24,7 +24,7 @@ import java.util.Collection;
  * first, with the line of the key that names it. Each method returns null when the file is fine,
  * else what is wrong. Reads at most {@link #MAX_BYTES} of a file.
  */
-final class PemFiles {
+public final class PemFiles {
     /** A certificate chain or CA bundle is kilobytes; a system bundle about 250 KiB. */
     static final int MAX_BYTES = 4 << 20;
 
@@ -129,8 +129,11 @@ final class PemFiles {
         }
     }
 
-    /** The same check as the push core's at start-up: sign with the key, verify with the certificate. */
-    private static boolean matches(X509Certificate cert, PrivateKey key) throws GeneralSecurityException {
+    /**
+     * Whether {@code key} is the private key of {@code cert}: sign with the key, verify with the
+     * certificate. {@code --check} and the push core's TLS start-up share this one check.
+     */
+    public static boolean matches(X509Certificate cert, PrivateKey key) throws GeneralSecurityException {
         String alg = switch (key.getAlgorithm()) {
             case "EC" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";

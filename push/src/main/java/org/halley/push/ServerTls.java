@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -34,7 +32,7 @@ final class ServerTls {
                 cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             }
             PrivateKey key = pkcs8(Files.readString(tls.key(), StandardCharsets.US_ASCII), cert.getPublicKey().getAlgorithm());
-            if (!matches(cert, key)) {
+            if (!org.halley.config.PemFiles.matches(cert, key)) {
                 throw new IllegalArgumentException("the key is not the certificate's (" + cert.getSubjectX500Principal() + ")");
             }
             return SslContextBuilder.forServer(tls.certificate().toFile(), tls.key().toFile())
@@ -55,27 +53,5 @@ final class ServerTls {
         }
         byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
         return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-    }
-
-    private static boolean matches(X509Certificate cert, PrivateKey key) throws GeneralSecurityException {
-        String alg = switch (key.getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> null;
-        };
-        if (alg == null) {
-            return true; // no cheap check for this key type; the handshake will tell
-        }
-        byte[] probe = new byte[32];
-        new SecureRandom().nextBytes(probe);
-        Signature sign = Signature.getInstance(alg);
-        sign.initSign(key);
-        sign.update(probe);
-        byte[] signature = sign.sign();
-        Signature verify = Signature.getInstance(alg);
-        verify.initVerify(cert.getPublicKey());
-        verify.update(probe);
-        return verify.verify(signature);
     }
 }
